@@ -1,0 +1,15 @@
+//! Pure rules of dangjian. Nothing here performs I/O: every type is parsed at
+//! the edge (`Username::parse`, `Role::from_code` …) and every decision that can
+//! be made without the database is made here, so it is tested in isolation.
+
+pub mod account;
+pub mod audit;
+pub mod clock;
+pub mod ids;
+pub mod invalid;
+pub mod org;
+pub mod password;
+pub mod role;
+pub mod security;
+
+pub use invalid::{FieldError, Invalid};

@@ -1,0 +1,125 @@
+//! HTTP for dangjian. Two routers on two listeners: the public one (the
+//! Internet side) and the office one (the department LAN). Office handlers
+//! are mounted only on the office router, so nothing internal can be reached
+//! from the public listener, whatever the path.
+
+rust_i18n::i18n!("locales", fallback = "zh-CN");
+
+mod api;
+mod assets;
+mod client;
+mod csrf;
+mod error;
+mod headers;
+mod i18n;
+mod metrics;
+mod office;
+mod page;
+mod pages;
+mod public;
+mod session;
+mod state;
+
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::serve::ListenerExt;
+use dangjian_app::App;
+use tokio::net::TcpListener;
+
+pub use i18n::Locale;
+pub use state::AppState;
+
+/// How the listeners are set up.
+#[derive(Debug, Clone)]
+pub struct WebOptions {
+    pub public_addr: SocketAddr,
+    pub office_addr: SocketAddr,
+    /// Mark cookies `Secure` (the office is reached over HTTPS, directly or
+    /// through a proxy).
+    pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` is believed for the client address.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// Both listeners, bound and ready to serve.
+pub struct Server {
+    state: AppState,
+    public: TcpListener,
+    office: TcpListener,
+}
+
+/// Binds both listeners (port 0 picks a free port).
+pub async fn bind(app: App, options: WebOptions) -> io::Result<Server> {
+    let public = TcpListener::bind(options.public_addr).await?;
+    let office = TcpListener::bind(options.office_addr).await?;
+    let state = AppState {
+        app,
+        options: Arc::new(options),
+        metrics: metrics::handle(),
+    };
+    Ok(Server {
+        state,
+        public,
+        office,
+    })
+}
+
+/// The public router (the Internet side).
+pub fn public_router(state: AppState) -> Router {
+    public::router(state)
+}
+
+/// The office router (the department LAN).
+pub fn office_router(state: AppState) -> Router {
+    office::router(state)
+}
+
+impl Server {
+    pub fn public_addr(&self) -> io::Result<SocketAddr> {
+        self.public.local_addr()
+    }
+
+    pub fn office_addr(&self) -> io::Result<SocketAddr> {
+        self.office.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then finishes open requests.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let public = serve(
+            self.public,
+            public_router(self.state.clone()),
+            stopped.clone(),
+        );
+        let office = serve(self.office, office_router(self.state), stopped);
+        tokio::try_join!(public, office)?;
+        Ok(())
+    }
+}
+
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) -> io::Result<()> {
+    // Without TCP_NODELAY small responses wait on Nagle's algorithm.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    })
+    .await
+}

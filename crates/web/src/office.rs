@@ -1,0 +1,58 @@
+//! The office listener: login, management pages, the JSON API and metrics.
+//! None of these routes exists on the public listener.
+
+use axum::routing::{get, post};
+use axum::{Router, middleware};
+
+use crate::error::WebError;
+use crate::pages::{account, audit, home, login, org, settings, users};
+use crate::state::AppState;
+use crate::{api, assets, csrf, error, headers, metrics, public, session};
+
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/", get(home::dashboard))
+        .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login/totp",
+            get(login::totp_form).post(login::totp_submit),
+        )
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(login::switch_language))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password_submit),
+        )
+        .route(
+            "/account/totp",
+            get(account::totp_form).post(account::totp_submit),
+        )
+        .route("/org/units", get(org::units).post(org::create_unit))
+        .route("/org/units/{id}", get(org::unit).post(org::update_unit))
+        .route("/org/units/{id}/delete", post(org::delete_unit))
+        .route("/org/units/{id}/sections", post(org::create_section))
+        .route("/org/sections/{id}", post(org::update_section))
+        .route("/org/sections/{id}/delete", post(org::delete_section))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/new", get(users::new_form))
+        .route("/users/{id}", get(users::show).post(users::update))
+        .route("/users/{id}/{action}", post(users::act))
+        .route("/users/{id}/grants", post(users::grant))
+        .route("/grants", get(users::grants))
+        .route("/grants/{id}/revoke", post(users::revoke))
+        .route("/audit", get(audit::search))
+        .route("/audit/export.csv", get(audit::export))
+        .route("/audit/verify", get(audit::verify))
+        .route("/settings", get(settings::form).post(settings::submit))
+        .route("/healthz", get(public::healthz))
+        .route("/metrics", get(metrics::render))
+        .route("/assets/{name}", get(assets::serve))
+        .nest("/api/v1", api::router())
+        .fallback(|| async { WebError::NotFound })
+        .layer(middleware::from_fn(csrf::guard))
+        .layer(middleware::from_fn_with_state(state.clone(), session::load));
+    headers::common_layers(routes)
+        .layer(middleware::from_fn(|r, n| metrics::track("office", r, n)))
+        .layer(middleware::from_fn(error::render))
+        .with_state(state)
+}

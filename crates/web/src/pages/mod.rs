@@ -1,0 +1,28 @@
+//! Office pages, one module per area, mirroring `app`.
+
+pub mod account;
+pub mod audit;
+pub mod home;
+pub mod login;
+pub mod org;
+pub mod settings;
+pub mod users;
+
+use askama::Template;
+use axum::response::Html;
+
+use crate::error::{WebError, WebResult};
+
+/// Renders a template into an HTML response.
+pub fn render(template: &impl Template) -> WebResult<Html<String>> {
+    template
+        .render()
+        .map(Html)
+        .map_err(|e| WebError::App(dangjian_app::AppError::internal(e)))
+}
+
+/// `?ok=…` (notice after a redirect) and other small query values.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Notice {
+    pub ok: Option<String>,
+}

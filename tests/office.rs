@@ -1,0 +1,18 @@
+//! The office over real HTTP: each test starts its own installation (fresh
+//! database, SQLite or PostgreSQL per `DANGJIAN_TEST_DATABASE_URL`) and
+//! checks what a person sees — status codes, redirects, page text.
+
+#[path = "office/audit.rs"]
+mod audit;
+#[path = "office/csrf.rs"]
+mod csrf;
+#[path = "office/durability.rs"]
+mod durability;
+#[path = "office/listeners.rs"]
+mod listeners;
+#[path = "office/login.rs"]
+mod login;
+#[path = "office/schema.rs"]
+mod schema;
+#[path = "office/separation.rs"]
+mod separation;
