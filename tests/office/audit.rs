@@ -89,3 +89,35 @@ async fn audit_chain_verifies_after_a_session_and_records_the_logins() {
         assert!(actions.contains(&expected), "no {expected} in {actions:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checking_the_chain_is_itself_audited_and_only_for_the_audit_admin() {
+    let t = TestApp::start().await;
+    let sys = t.admin("sysadmin").await;
+    sys.browser.get("/audit/verify").await.assert_status(403);
+    let aud = t.admin("auditadmin").await;
+    aud.browser.get("/audit/verify").await.assert_status(200);
+
+    let mut conn = t.app.store().read().await.expect("connection");
+    let filter = AuditFilter {
+        actor: String::new(),
+        action: "audit.verify".into(),
+        from_ms: None,
+        until_ms: None,
+    };
+    let (records, _) = dangjian_store::audit::search(&mut conn, &filter, 0, 100)
+        .await
+        .expect("search the trail");
+    let outcomes: Vec<(&str, Outcome)> = records
+        .iter()
+        .map(|r| (r.entry.actor_name.as_str(), r.entry.outcome))
+        .collect();
+    assert!(
+        outcomes.contains(&("sysadmin", Outcome::Denied)),
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes.contains(&("auditadmin", Outcome::Success)),
+        "{outcomes:?}"
+    );
+}

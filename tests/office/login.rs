@@ -272,3 +272,33 @@ async fn idle_session_times_out_after_thirty_minutes() {
     // The session is gone, not merely hidden.
     browser.get("/").await.assert_redirect("/login");
 }
+
+/// Sessions long past their idle timeout and failures outside the lockout
+/// window are swept away; a session still within a day of its timeout stays,
+/// so its owner is told it timed out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sweeping_drops_only_what_no_longer_counts() {
+    let t = TestApp::start().await;
+    let sys = t.admin("sysadmin").await;
+    let b = t.office();
+    b.get("/login").await;
+    b.post_form(
+        "/login",
+        &[("username", "nobody"), ("password", "Wrong#Pass1")],
+    )
+    .await
+    .assert_status(401);
+
+    t.clock.advance_minutes(31);
+    assert_eq!(t.app.sweep_expired().await.expect("sweep"), (0, 1));
+    sys.browser
+        .get("/")
+        .await
+        .assert_redirect("/login?expired=1");
+
+    let later = t.admin("secadmin").await;
+    t.clock.advance_minutes(31 + 24 * 60);
+    let (sessions, _) = t.app.sweep_expired().await.expect("sweep");
+    assert!(sessions >= 1, "the idle session was not swept");
+    later.browser.get("/").await.assert_redirect("/login");
+}

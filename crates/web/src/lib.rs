@@ -94,6 +94,7 @@ impl Server {
             shutdown.await;
             let _ = stop.send(true);
         });
+        tokio::spawn(sweep_periodically(self.state.app.clone(), stopped.clone()));
         let public = serve(
             self.public,
             public_router(self.state.clone()),
@@ -102,6 +103,21 @@ impl Server {
         let office = serve(self.office, office_router(self.state), stopped);
         tokio::try_join!(public, office)?;
         Ok(())
+    }
+}
+
+/// Every ten minutes, drops sessions and login failures that no longer count.
+async fn sweep_periodically(app: App, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {
+                if let Err(error) = app.sweep_expired().await {
+                    tracing::warn!(%error, "sweeping expired sessions failed");
+                }
+            }
+            _ = stopped.changed() => break,
+        }
     }
 }
 

@@ -115,3 +115,20 @@ pub(crate) fn console_subject(client: &Client) -> Subject<'_> {
         client,
     }
 }
+
+impl App {
+    /// Removes sessions idle for a day past the timeout (a person coming
+    /// back sooner is still told their session timed out) and login
+    /// failures older than the lockout window. Run periodically by the server.
+    pub async fn sweep_expired(&self) -> Result<(u64, u64)> {
+        let policy = self.security_policy().await?;
+        let now = self.now_ms();
+        let mut tx = self.store().write().await?;
+        let idle_cutoff = now - i64::from(policy.idle_timeout_minutes) * 60_000 - 86_400_000;
+        let sessions_removed = sessions::delete_idle(&mut tx, idle_cutoff).await?;
+        let failure_cutoff = now - i64::from(policy.lockout_window_minutes) * 60_000;
+        let failures_removed = dangjian_store::logins::prune(&mut tx, failure_cutoff).await?;
+        tx.commit().await?;
+        Ok((sessions_removed, failures_removed))
+    }
+}

@@ -7,13 +7,12 @@ use dangjian_app::audit::{AuditPage, VerifyReport};
 use dangjian_app::domain::Invalid;
 use dangjian_app::domain::audit::{AuditRecord, ChainFault};
 use dangjian_app::domain::clock::parse_local_date;
-use dangjian_app::domain::role::Permission;
 use dangjian_app::records::AuditFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::doc::Problems;
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::session::Office;
 use crate::state::AppState;
 
@@ -197,8 +196,7 @@ pub async fn verify(
     State(state): State<AppState>,
     Office(session): Office,
 ) -> WebResult<Json<VerifyView>> {
-    if !session.actor.can(Permission::ReadAudit) {
-        return Err(WebError::App(AppError::Forbidden("error.forbidden")));
-    }
-    Ok(Json(state.app.audit_verify().await?.into()))
+    Ok(Json(
+        state.app.audit_verify_as(&session.actor).await?.into(),
+    ))
 }

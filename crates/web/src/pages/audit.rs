@@ -220,11 +220,8 @@ pub async fn verify(
     headers: HeaderMap,
     Office(session): Office,
 ) -> WebResult<Response> {
-    if !session.actor.can(Permission::ReadAudit) {
-        return Err(WebError::App(AppError::Forbidden("error.forbidden")));
-    }
     let locale = Locale::from_headers(&headers);
-    let report = state.app.audit_verify().await?;
+    let report = state.app.audit_verify_as(&session.actor).await?;
     let view = VerifyPage {
         page: Page::for_session(locale, "audit.verify.title", &session),
         fault: report.fault.as_ref().map(|f| describe(locale, f)),
