@@ -16,3 +16,5 @@ mod login;
 mod schema;
 #[path = "office/separation.rs"]
 mod separation;
+#[path = "office/settings.rs"]
+mod settings;

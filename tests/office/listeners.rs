@@ -86,3 +86,31 @@ async fn health_on_both_listeners_metrics_on_the_office_only() {
         .assert_status(404)
         .assert_contains("页面不存在");
 }
+
+/// The default public address `[::]` answers on IPv6 and IPv4 alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unspecified_ipv6_address_serves_ipv4_and_ipv6() {
+    let t = TestApp::start().await;
+    let options = dangjian_web::WebOptions {
+        public_addr: "[::]:0".parse().expect("address"),
+        office_addr: "127.0.0.1:0".parse().expect("address"),
+        secure_cookies: false,
+        trusted_proxies: Vec::new(),
+    };
+    let server = dangjian_web::bind(t.app.clone(), options)
+        .await
+        .expect("bind");
+    let port = server.public_addr().expect("address").port();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    for host in ["127.0.0.1", "[::1]"] {
+        let reply = reqwest::get(format!("http://{host}:{port}/healthz"))
+            .await
+            .unwrap_or_else(|e| panic!("{host}: {e}"));
+        assert_eq!(reply.status(), 200, "{host}");
+    }
+    let _ = stop.send(());
+    running.await.expect("join").expect("serve");
+}
