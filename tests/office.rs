@@ -2,6 +2,8 @@
 //! database, SQLite or PostgreSQL per `DANGJIAN_TEST_DATABASE_URL`) and
 //! checks what a person sees — status codes, redirects, page text.
 
+#[path = "office/api.rs"]
+mod api;
 #[path = "office/audit.rs"]
 mod audit;
 #[path = "office/csrf.rs"]

@@ -126,7 +126,7 @@ pub async fn write_rows(conn: &mut Conn, rows: &TableRows) -> Result<()> {
         columns.join(", "),
         placeholders.join(", ")
     );
-    for row in &rows.rows {
+    for row in parents_first(rows) {
         let mut query = sqlx::query(AssertSqlSafe(sql.clone()));
         for value in row {
             query = match value {
@@ -155,6 +155,38 @@ pub async fn write_rows(conn: &mut Conn, rows: &TableRows) -> Result<()> {
         query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// The rows of a table whose rows point at each other through `parent_id`
+/// (a column moved under a newer one), ordered so every parent is inserted
+/// before its children; other tables keep their order.
+fn parents_first(rows: &TableRows) -> Vec<&Vec<Value>> {
+    let position = |name: &str| rows.columns.iter().position(|c| c == name);
+    let (Some(id), Some(parent)) = (position("id"), position("parent_id")) else {
+        return rows.rows.iter().collect();
+    };
+    let mut placed = std::collections::HashSet::new();
+    let mut ordered = Vec::with_capacity(rows.rows.len());
+    let mut pending: Vec<&Vec<Value>> = rows.rows.iter().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|row| {
+            let ready = row[parent].as_i64().is_none_or(|p| placed.contains(&p));
+            if ready {
+                if let Some(key) = row[id].as_i64() {
+                    placed.insert(key);
+                }
+                ordered.push(*row);
+            }
+            !ready
+        });
+        if pending.len() == before {
+            // A parent outside the table: keep the rest as they are and let
+            // the database report it.
+            ordered.append(&mut pending);
+        }
+    }
+    ordered
 }
 
 /// After rows were inserted with their keys, moves PostgreSQL's identity
@@ -195,4 +227,36 @@ pub async fn is_empty(conn: &mut Conn) -> Result<bool> {
             .await?
             .try_get(0)?;
     Ok(count == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn parents_are_written_before_their_children() {
+        let rows = TableRows {
+            table: "columns".into(),
+            columns: vec!["id".into(), "parent_id".into(), "name".into()],
+            rows: vec![
+                vec![json!(1), json!(3), json!("moved under a newer column")],
+                vec![json!(2), Value::Null, json!("top")],
+                vec![json!(3), json!(2), json!("middle")],
+            ],
+        };
+        let order: Vec<i64> = parents_first(&rows)
+            .iter()
+            .filter_map(|row| row[0].as_i64())
+            .collect();
+        assert_eq!(order, [2, 3, 1]);
+    }
+
+    #[test]
+    fn binary_values_round_trip_through_hex() {
+        let bytes = vec![0u8, 1, 254, 255];
+        assert_eq!(hex_decode(&hex_encode(&bytes)), Some(bytes));
+        assert_eq!(hex_decode("zz"), None);
+    }
 }

@@ -233,6 +233,39 @@ impl Browser {
         self.send(request).await
     }
 
+    /// A JSON request exactly as given: the body (if any) as JSON, and the
+    /// `X-CSRF-Token` header only when `csrf` is given (the remembered
+    /// token is not added).
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        csrf: Option<&str>,
+    ) -> Reply {
+        let headers: Vec<(&str, &str)> = csrf.map(|t| ("X-CSRF-Token", t)).into_iter().collect();
+        self.send_json_with_headers(method, path, body, &headers)
+            .await
+    }
+
+    /// A JSON request with exactly the headers given (nothing added).
+    pub async fn send_json_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self.request(method, path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.send(request).await
+    }
+
     /// A JSON request with the `X-CSRF-Token` header for state changes.
     pub async fn json(
         &self,

@@ -72,8 +72,15 @@ fn loaded(parts: &Parts) -> Option<SessionCheck> {
         .and_then(|l| l.0.clone())
 }
 
+/// Whether the request is for the JSON API. Inside the nested API router
+/// axum strips the `/api/v1` prefix from `parts.uri`, so the original URI
+/// is what tells.
 fn is_api(parts: &Parts) -> bool {
-    parts.uri.path().starts_with("/api/")
+    let uri = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0);
+    uri.path().starts_with("/api/")
 }
 
 /// Why an extractor refused: not logged in (or the session timed out), or

@@ -98,21 +98,29 @@ impl Routes {
     }
 }
 
-/// A JSON request body; a malformed one is a `400` problem, not the
-/// framework's plain-text rejection.
+/// A JSON request body, which must be an object as the OpenAPI document
+/// says (serde would otherwise also accept the fields as an array); a
+/// malformed one is a `400` problem, not the framework's plain-text rejection.
 pub struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = WebError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(JsonBody(value)),
+        let value = match axum::Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(axum::Json(value)) if value.is_object() => value,
+            Ok(_) => return Err(WebError::BadRequest),
             Err(rejection) => {
                 tracing::debug!(%rejection, "malformed API request body");
-                Err(WebError::BadRequest)
+                return Err(WebError::BadRequest);
             }
-        }
+        };
+        serde_json::from_value(value)
+            .map(JsonBody)
+            .map_err(|error| {
+                tracing::debug!(%error, "API request body of the wrong shape");
+                WebError::BadRequest
+            })
     }
 }
 
