@@ -4,8 +4,12 @@
 
 #[path = "office/api.rs"]
 mod api;
+#[path = "office/articles.rs"]
+mod articles;
 #[path = "office/audit.rs"]
 mod audit;
+#[path = "office/columns.rs"]
+mod columns;
 #[path = "office/csrf.rs"]
 mod csrf;
 #[path = "office/durability.rs"]
@@ -14,6 +18,10 @@ mod durability;
 mod listeners;
 #[path = "office/login.rs"]
 mod login;
+#[path = "office/media.rs"]
+mod media;
+#[path = "office/portal.rs"]
+mod portal;
 #[path = "office/schema.rs"]
 mod schema;
 #[path = "office/separation.rs"]

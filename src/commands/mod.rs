@@ -44,6 +44,7 @@ pub async fn open_app(settings: &Settings) -> Outcome<App> {
         data_dir: settings.data_dir.clone(),
         audit_hash: settings.audit_hash,
         totp_issuer: TOTP_ISSUER.into(),
+        object_store: dangjian_app::media::ObjectStoreConfig::local_in(&settings.data_dir),
     };
     let options = StoreOptions::new(settings.database_url.clone());
     App::open(&options, Arc::new(SystemClock), config)

@@ -189,6 +189,7 @@ impl Installation {
             data_dir: self.data_dir(),
             audit_hash: HashAlgo::Sm3,
             totp_issuer: "dangjian".into(),
+            object_store: dangjian_app::media::ObjectStoreConfig::local_in(&self.data_dir()),
         };
         App::open(
             &StoreOptions::new(self.database_url.clone()),

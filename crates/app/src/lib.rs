@@ -5,16 +5,21 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod articles;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod changes;
 pub mod clock;
+pub mod columns;
 mod error;
+pub mod media;
 pub mod org;
 mod passwords;
 pub mod roles;
 pub mod settings;
 pub mod setup;
+pub mod site;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,6 +33,7 @@ pub use error::AppError;
 /// Records the web layer shows, passed through unchanged.
 pub mod records {
     pub use dangjian_store::audit::AuditFilter;
+    pub use dangjian_store::columns::Column;
     pub use dangjian_store::grants::Grant;
     pub use dangjian_store::org::{Section, Site, Unit};
     pub use dangjian_store::users::User;
@@ -42,6 +48,8 @@ pub struct AppConfig {
     pub audit_hash: HashAlgo,
     /// Issuer shown in authenticator apps for TOTP.
     pub totp_issuer: String,
+    /// Where media bytes are kept (default: `<data_dir>/media/objects`).
+    pub object_store: media::ObjectStoreConfig,
 }
 
 /// The application: the store, the clock and the configuration. Cheap to
@@ -51,6 +59,10 @@ pub struct App {
     store: Store,
     clock: Arc<dyn clock::Clock>,
     config: Arc<AppConfig>,
+    /// The media object store, opened on first use.
+    objects: Arc<std::sync::OnceLock<Arc<dyn media::ObjectStore>>>,
+    /// Content changes, announced after commit (see `changes`).
+    changes: tokio::sync::broadcast::Sender<changes::Change>,
 }
 
 impl App {
@@ -59,6 +71,8 @@ impl App {
             store,
             clock,
             config: Arc::new(config),
+            objects: Arc::default(),
+            changes: tokio::sync::broadcast::channel(changes::BACKLOG).0,
         }
     }
 

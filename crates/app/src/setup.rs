@@ -81,6 +81,7 @@ impl App {
             .with_detail(format!("{code} {}", request.site_name.trim()));
         self.audit(&mut tx, console_subject(&console), event)
             .await?;
+        self.lay_default_tree(&mut tx, site, unit, &console).await?;
         tx.commit().await?;
 
         let mut accounts = Vec::new();

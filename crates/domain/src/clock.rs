@@ -37,6 +37,26 @@ pub fn parse_local_date(text: &str) -> Option<i64> {
     i64::try_from(start.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
+/// The Unix millisecond of a local `YYYY-MM-DD HH:MM` (or the browser's
+/// `YYYY-MM-DDTHH:MM`), or `None`.
+pub fn parse_local_datetime(text: &str) -> Option<i64> {
+    let normalised = text.trim().replacen('T', " ", 1);
+    let parsed = time::PrimitiveDateTime::parse(
+        &normalised,
+        format_description!("[year]-[month]-[day] [hour]:[minute]"),
+    )
+    .ok()?;
+    let at = parsed.assume_offset(CHINA_STANDARD_TIME);
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
+/// `2026-11-27T21:06` for a datetime-local input.
+pub fn format_local_input(ms: i64) -> String {
+    local(ms)
+        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +67,9 @@ mod tests {
         assert_eq!(format_local(ms), "2026-11-27 00:00:00");
         assert_eq!(format_local_date(ms + 86_399_000), "2026-11-27");
         assert_eq!(parse_local_date("2026-13-01"), None);
+        let at = parse_local_datetime("2026-11-27T09:30").unwrap();
+        assert_eq!(format_local(at), "2026-11-27 09:30:00");
+        assert_eq!(format_local_input(at), "2026-11-27T09:30");
+        assert_eq!(parse_local_datetime("2026-11-27"), None);
     }
 }

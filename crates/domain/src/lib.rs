@@ -3,10 +3,13 @@
 //! be made without the database is made here, so it is tested in isolation.
 
 pub mod account;
+pub mod article;
 pub mod audit;
 pub mod clock;
+pub mod column;
 pub mod ids;
 pub mod invalid;
+pub mod media;
 pub mod org;
 pub mod password;
 pub mod role;

@@ -7,11 +7,14 @@
 //! (`Store::read`) or a transaction for writes (`Store::write`), so the same
 //! query serves both and a use case composes several in one transaction.
 
+pub mod articles;
 pub mod audit;
 pub mod backup;
+pub mod columns;
 mod error;
 pub mod grants;
 pub mod logins;
+pub mod media;
 pub mod migrate;
 pub mod org;
 mod pool;

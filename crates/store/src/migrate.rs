@@ -15,13 +15,36 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    common: include_str!("../migrations/0001_foundation.sql"),
-    sqlite: include_str!("../migrations/0001_foundation.sqlite.sql"),
-    postgres: include_str!("../migrations/0001_foundation.postgres.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        common: include_str!("../migrations/0001_foundation.sql"),
+        sqlite: include_str!("../migrations/0001_foundation.sqlite.sql"),
+        postgres: include_str!("../migrations/0001_foundation.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "columns",
+        common: include_str!("../migrations/0002_columns.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 3,
+        name: "media",
+        common: include_str!("../migrations/0003_media.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 4,
+        name: "articles",
+        common: include_str!("../migrations/0004_articles.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 /// Any number unique to this program, for PostgreSQL's advisory lock that
 /// keeps two nodes from migrating at once.
@@ -67,7 +90,10 @@ pub async fn run(store: &Store, now_ms: i64) -> Result<Vec<i64>> {
             version: migration.version,
             message: e.to_string(),
         };
-        for sql in render(migration, store.backend()) {
+        for sql in render(migration, store.backend())
+            .into_iter()
+            .filter(|sql| !sql.trim().is_empty())
+        {
             sqlx::raw_sql(AssertSqlSafe(sql))
                 .execute(&mut *tx)
                 .await

@@ -55,6 +55,7 @@ impl TestApp {
             data_dir: database.dir.path().to_path_buf(),
             audit_hash: HashAlgo::Sm3,
             totp_issuer: "dangjian-test".into(),
+            object_store: dangjian_app::media::ObjectStoreConfig::local_in(database.dir.path()),
         };
         let shared: Arc<dyn Clock> = Arc::new(clock.clone());
         let app = App::open(&StoreOptions::new(database.url.clone()), shared, config)

@@ -91,6 +91,8 @@ struct ErrorPage {
     locale: Locale,
     status: u16,
     message: String,
+    /// The portal's stylesheet: error pages wear the portal's look.
+    css: &'static str,
 }
 
 impl ErrorPage {
@@ -144,6 +146,7 @@ pub async fn render(request: Request, next: Next) -> Response {
             locale,
             status: status.as_u16(),
             message,
+            css: crate::assets::portal_css_path(),
         };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),

@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::csrf::FORM_LIMIT;
@@ -31,13 +33,9 @@ pub fn common_layers(router: Router<AppState>) -> Router<AppState> {
             "camera=(), microphone=(), geolocation=()",
         ),
     ];
-    let mut router =
-        router
-            .layer(DefaultBodyLimit::max(FORM_LIMIT))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::REQUEST_TIMEOUT,
-                Duration::from_secs(30),
-            ));
+    let mut router = router
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .layer(axum::middleware::from_fn(time_limit));
     for (name, value) in fixed {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
@@ -48,4 +46,23 @@ pub fn common_layers(router: Router<AppState>) -> Router<AppState> {
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Most requests must finish within 30 seconds; an upload (a multipart
+/// body: a video may be hundreds of megabytes on a slow line) gets 30
+/// minutes. Its size is bounded by the media policy, not by time.
+const REQUEST_TIME: Duration = Duration::from_secs(30);
+const UPLOAD_TIME: Duration = Duration::from_secs(30 * 60);
+
+async fn time_limit(request: Request, next: Next) -> Response {
+    let upload = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if upload { UPLOAD_TIME } else { REQUEST_TIME };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }

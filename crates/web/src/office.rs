@@ -5,9 +5,9 @@ use axum::routing::{get, post};
 use axum::{Router, middleware};
 
 use crate::error::WebError;
-use crate::pages::{account, audit, home, login, org, settings, users};
+use crate::pages::{account, audit, columns, home, login, org, settings, users};
 use crate::state::AppState;
-use crate::{api, assets, csrf, error, headers, metrics, public, session};
+use crate::{api, assets, csrf, error, headers, media, metrics, pages, public, session};
 
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
@@ -33,6 +33,21 @@ pub fn router(state: AppState) -> Router {
         .route("/org/units/{id}/sections", post(org::create_section))
         .route("/org/sections/{id}", post(org::update_section))
         .route("/org/sections/{id}/delete", post(org::delete_section))
+        .route("/columns", get(columns::tree).post(columns::create))
+        .route("/columns/{id}", get(columns::show).post(columns::update))
+        .route("/columns/{id}/move", post(columns::move_to))
+        .route("/columns/{id}/{action}", post(columns::act))
+        .route(
+            "/articles",
+            get(pages::articles::list).post(pages::articles::create),
+        )
+        .route("/articles/new", get(pages::articles::new_form))
+        .route(
+            "/articles/{id}",
+            get(pages::articles::edit_form).post(pages::articles::update),
+        )
+        .route("/articles/{id}/publish", post(pages::articles::publish))
+        .route("/articles/{id}/withdraw", post(pages::articles::withdraw))
         .route("/users", get(users::list).post(users::create))
         .route("/users/new", get(users::new_form))
         .route("/users/{id}", get(users::show).post(users::update))
@@ -44,6 +59,16 @@ pub fn router(state: AppState) -> Router {
         .route("/audit/export.csv", get(audit::export))
         .route("/audit/verify", get(audit::verify))
         .route("/settings", get(settings::form).post(settings::submit))
+        .route(
+            "/site-settings",
+            get(pages::site_settings::form).post(pages::site_settings::submit),
+        )
+        .route("/media", get(pages::media::list).post(pages::media::upload))
+        .route(
+            "/media/items/{id}",
+            get(pages::media::show).post(pages::media::update),
+        )
+        .route("/media/{file}", get(media::serve))
         .route("/healthz", get(public::healthz))
         .route("/metrics", get(metrics::render))
         .route("/assets/{name}", get(assets::serve))

@@ -16,6 +16,12 @@ pub struct Nav {
     pub grants: bool,
     pub audit: bool,
     pub settings: bool,
+    /// The media library (editors and information officers).
+    pub media: bool,
+    /// The column tree (site editors).
+    pub columns: bool,
+    /// Articles (editors and information officers).
+    pub articles: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +64,9 @@ impl Page {
                 grants: actor.can(Permission::GrantRoles),
                 audit: actor.can(Permission::ReadAudit),
                 settings: actor.can(Permission::ManageSettings),
+                media: actor.can(Permission::WriteArticles) || actor.can(Permission::ManageSite),
+                columns: actor.can(Permission::ManageSite),
+                articles: actor.can(Permission::WriteArticles) || actor.can(Permission::ManageSite),
             }
         } else {
             Nav::default()

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
-use super::{audit, me, org, settings, types, users};
+use super::{articles, audit, columns, me, media, org, settings, types, users};
 use crate::session::{Office, SESSION_COOKIE};
 
 #[derive(OpenApi)]
@@ -23,6 +23,18 @@ use crate::session::{Office, SESSION_COOKIE};
     paths(
         me::me,
         openapi_json,
+        columns::list_columns,
+        columns::create_column,
+        columns::get_column,
+        columns::update_column,
+        columns::delete_column,
+        columns::move_column,
+        articles::list_articles,
+        articles::create_article,
+        articles::get_article,
+        articles::update_article,
+        articles::publish_article,
+        articles::withdraw_article,
         org::list_units,
         org::create_unit,
         org::get_unit,
@@ -48,17 +60,24 @@ use crate::session::{Office, SESSION_COOKIE};
         audit::verify,
         settings::get_settings,
         settings::put_settings,
+        media::upload_media,
+        media::list_media,
+        media::get_media,
+        media::update_media,
     ),
     components(schemas(types::Problem, types::ProblemField, types::Text)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "session", description = "The caller"),
         (name = "organisation", description = "Units (单位) and sections (科室)"),
+        (name = "columns", description = "The column tree (栏目), managed by the site editor"),
         (name = "accounts", description = "Accounts, managed by the system administrator"),
         (name = "roles", description = "Role grants, managed by the security administrator"),
         (name = "audit", description = "The audit trail, read by the audit administrator"),
         (name = "settings", description = "The security policy"),
         (name = "meta", description = "This document"),
+        (name = "media", description = "Images, attachments and video"),
+        (name = "articles", description = "Articles: drafts, publishing and withdrawal (撤稿)"),
     )
 )]
 pub struct ApiDoc;

@@ -8,9 +8,12 @@
 //! `application/problem+json`. `GET /api/v1/openapi.json` describes it all,
 //! generated from the handlers' annotations (see `doc`).
 
+mod articles;
 mod audit;
+mod columns;
 mod doc;
 mod me;
+mod media;
 mod org;
 mod settings;
 mod types;
@@ -36,6 +39,18 @@ fn routes() -> Routes {
     Routes::default()
         .get("/me", me::me)
         .get("/openapi.json", doc::openapi_json)
+        .get("/columns", columns::list_columns)
+        .post("/columns", columns::create_column)
+        .get("/columns/{id}", columns::get_column)
+        .put("/columns/{id}", columns::update_column)
+        .delete("/columns/{id}", columns::delete_column)
+        .post("/columns/{id}/move", columns::move_column)
+        .get("/articles", articles::list_articles)
+        .post("/articles", articles::create_article)
+        .get("/articles/{id}", articles::get_article)
+        .put("/articles/{id}", articles::update_article)
+        .post("/articles/{id}/publish", articles::publish_article)
+        .post("/articles/{id}/withdraw", articles::withdraw_article)
         .get("/units", org::list_units)
         .post("/units", org::create_unit)
         .get("/units/{id}", org::get_unit)
@@ -61,6 +76,10 @@ fn routes() -> Routes {
         .get("/audit/verify", audit::verify)
         .get("/settings", settings::get_settings)
         .put("/settings", settings::put_settings)
+        .post("/media", media::upload_media)
+        .get("/media", media::list_media)
+        .get("/media/{id}", media::get_media)
+        .put("/media/{id}", media::update_media)
 }
 
 #[derive(Default)]

@@ -1,11 +1,15 @@
 //! Office pages, one module per area, mirroring `app`.
 
 pub mod account;
+pub mod articles;
 pub mod audit;
+pub mod columns;
 pub mod home;
 pub mod login;
+pub mod media;
 pub mod org;
 pub mod settings;
+pub mod site_settings;
 pub mod users;
 
 use askama::Template;

@@ -1,0 +1,8 @@
+//! Articles: writing, publishing and withdrawing what the portal shows
+//! (`edit`), the office list (`office`), what readers see (`public`), and the
+//! body sanitiser every body passes through (`sanitize`).
+
+pub mod edit;
+pub mod office;
+pub mod public;
+pub mod sanitize;
