@@ -67,6 +67,8 @@ pub struct ConfigFlags {
 pub enum Command {
     /// Run the public website and the office (initialises a new installation first)
     Serve,
+    /// Create (or refresh) a complete demo site with generated content, then serve it
+    Demo(DemoArgs),
     /// Create the first site, unit and the three administrator accounts
     Init(InitArgs),
     /// Bring the database schema up to date and print its version
@@ -89,6 +91,16 @@ pub enum Command {
         /// The backup file to read
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Articles in all, shared out over the columns (default: 8–20 per column)
+    #[arg(long, value_name = "N")]
+    pub articles: Option<u64>,
+    /// Only make the demo content; do not serve it
+    #[arg(long)]
+    pub no_serve: bool,
 }
 
 #[derive(Debug, Args)]

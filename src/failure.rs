@@ -97,6 +97,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "系统已初始化，不能重复初始化",
     ),
     (
+        "error.demo.real_content",
+        "this installation holds articles or media and is not a demo: the demo leaves it alone; use an empty data directory",
+        "此安装已有文章或媒体，不是演示站点，演示程序不会改动它；请另用一个空的数据目录",
+    ),
+    (
         "error.restore.not_empty",
         "the target installation is not empty; restore only into a new, empty data directory or database",
         "目标系统不是空的，只能恢复到新的空数据目录或空数据库",

@@ -3,6 +3,8 @@
 //! `DANGJIAN_TEST_DATABASE_URL` names a PostgreSQL server, a fresh schema
 //! there (dropped at the end).
 
+#[path = "cli/demo.rs"]
+mod demo;
 #[path = "cli/support.rs"]
 mod support;
 

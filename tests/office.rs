@@ -28,3 +28,5 @@ mod schema;
 mod separation;
 #[path = "office/settings.rs"]
 mod settings;
+#[path = "office/stats.rs"]
+mod stats;

@@ -3,6 +3,7 @@
 
 mod audit;
 mod backup;
+mod demo;
 mod serve;
 mod session;
 mod setup;
@@ -23,6 +24,7 @@ const TOTP_ISSUER: &str = "dangjian";
 pub async fn run(command: Command, settings: Settings) -> Outcome {
     match command {
         Command::Serve => serve::serve(&settings).await,
+        Command::Demo(args) => demo::demo(&settings, &args).await,
         Command::Init(args) => setup::init(&settings, &args).await,
         Command::Migrate => setup::migrate(&settings).await,
         Command::Config => {

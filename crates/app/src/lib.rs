@@ -12,6 +12,7 @@ pub mod backup;
 pub mod changes;
 pub mod clock;
 pub mod columns;
+pub mod demo;
 mod error;
 pub mod media;
 pub mod org;
@@ -20,6 +21,7 @@ pub mod roles;
 pub mod settings;
 pub mod setup;
 pub mod site;
+pub mod stats;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -63,6 +65,8 @@ pub struct App {
     objects: Arc<std::sync::OnceLock<Arc<dyn media::ObjectStore>>>,
     /// Content changes, announced after commit (see `changes`).
     changes: tokio::sync::broadcast::Sender<changes::Change>,
+    /// Page views noted in memory, written in batches (see `stats`).
+    visits: Arc<stats::VisitCounter>,
 }
 
 impl App {
@@ -73,6 +77,7 @@ impl App {
             config: Arc::new(config),
             objects: Arc::default(),
             changes: tokio::sync::broadcast::channel(changes::BACKLOG).0,
+            visits: Arc::default(),
         }
     }
 

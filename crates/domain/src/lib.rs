@@ -14,5 +14,6 @@ pub mod org;
 pub mod password;
 pub mod role;
 pub mod security;
+pub mod visit;
 
 pub use invalid::{FieldError, Invalid};

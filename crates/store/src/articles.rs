@@ -11,6 +11,9 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::org::found;
 use crate::{Conn, Result, StoreError, flag};
 
+mod bulk;
+pub use bulk::{BATCH, count_in_site, delete_all_in_site, insert_many};
+
 /// An article as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Article {

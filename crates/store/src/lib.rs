@@ -22,6 +22,7 @@ pub mod schema;
 pub mod sessions;
 pub mod settings;
 pub mod users;
+pub mod visits;
 
 pub use error::StoreError;
 pub use pool::{Backend, Store, StoreOptions};

@@ -272,3 +272,20 @@ fn from_row(row: &AnyRow) -> Result<Media> {
         created_at: row.try_get("created_at")?,
     })
 }
+
+/// Deletes every upload of a site with its renditions (blobs stay: they are
+/// shared by hash and cost nothing unnamed); returns how many uploads went.
+/// Articles naming them must be gone first.
+pub async fn delete_all_in_site(conn: &mut Conn, site: SiteId) -> Result<u64> {
+    sqlx::query(
+        "DELETE FROM media_renditions WHERE media_id IN (SELECT id FROM media WHERE site_id = $1)",
+    )
+    .bind(site.0)
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query("DELETE FROM media WHERE site_id = $1")
+        .bind(site.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -44,6 +44,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 5,
+        name: "visits",
+        common: include_str!("../migrations/0005_visits.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Any number unique to this program, for PostgreSQL's advisory lock that

@@ -97,14 +97,40 @@ impl Server {
             let _ = stop.send(true);
         });
         tokio::spawn(sweep_periodically(self.state.app.clone(), stopped.clone()));
+        tokio::spawn(flush_visits_periodically(
+            self.state.app.clone(),
+            stopped.clone(),
+        ));
+        let app = self.state.app.clone();
         let public = serve(
             self.public,
             public_router(self.state.clone()),
             stopped.clone(),
         );
         let office = serve(self.office, office_router(self.state), stopped);
-        tokio::try_join!(public, office)?;
+        let served = tokio::try_join!(public, office);
+        // The views counted since the last batch.
+        if let Err(error) = app.flush_visits().await {
+            tracing::warn!(%error, "writing the last visit counts failed");
+        }
+        served?;
         Ok(())
+    }
+}
+
+/// Every ten seconds, writes the page views counted in memory.
+async fn flush_visits_periodically(app: App, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(10));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {
+                if let Err(error) = app.flush_visits().await {
+                    tracing::warn!(%error, "writing visit counts failed");
+                }
+            }
+            _ = stopped.changed() => break,
+        }
     }
 }
 

@@ -63,6 +63,8 @@ pub fn router(state: AppState) -> Router {
             "/site-settings",
             get(pages::site_settings::form).post(pages::site_settings::submit),
         )
+        .route("/stats", get(pages::stats::page))
+        .route("/stats/export.csv", get(pages::stats::export))
         .route("/media", get(pages::media::list).post(pages::media::upload))
         .route(
             "/media/items/{id}",

@@ -22,6 +22,8 @@ pub struct Nav {
     pub columns: bool,
     /// Articles (editors and information officers).
     pub articles: bool,
+    /// Visit statistics (site editors).
+    pub stats: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +69,7 @@ impl Page {
                 media: actor.can(Permission::WriteArticles) || actor.can(Permission::ManageSite),
                 columns: actor.can(Permission::ManageSite),
                 articles: actor.can(Permission::WriteArticles) || actor.can(Permission::ManageSite),
+                stats: actor.can(Permission::ManageSite),
             }
         } else {
             Nav::default()

@@ -10,6 +10,7 @@ pub mod media;
 pub mod org;
 pub mod settings;
 pub mod site_settings;
+pub mod stats;
 pub mod users;
 
 use askama::Template;

@@ -225,8 +225,18 @@ fn key_of(request: &Request) -> String {
     format!("{}|{}|{host}|{path}", locale.code(), u8::from(care))
 }
 
-/// The middleware: answers from the cache, or renders and keeps the page.
+/// The middleware: answers from the cache, or renders and keeps the page;
+/// either way, a page a person reads is counted for the statistics.
 pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
+    let seen = super::visits::Seen::of(&request);
+    let response = serve_page(&cache, request, next).await;
+    if let Some(seen) = seen {
+        seen.count(&cache.app, &response);
+    }
+    response
+}
+
+async fn serve_page(cache: &PageCache, request: Request, next: Next) -> Response {
     if !cache.enabled || request.method() != Method::GET {
         return next.run(request).await;
     }
@@ -374,6 +384,8 @@ fn answer(entry: &Entry, asked: &HeaderMap) -> Response {
         }
         response
     };
+    // What the page shows, for the statistics.
+    response.extensions_mut().insert(entry.tags.clone());
     let headers = response.headers_mut();
     if let Ok(etag) = HeaderValue::from_str(&tagged_etag(entry, coding)) {
         headers.insert(header::ETAG, etag);

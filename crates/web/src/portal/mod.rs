@@ -10,6 +10,7 @@ mod column;
 mod feeds;
 mod home;
 mod sitemap;
+mod visits;
 
 use askama::Template;
 use axum::Router;
