@@ -44,7 +44,9 @@ to_ms() {
 }
 
 load() {
-    wrk -t2 -c"$1" -d"$DURATION" --latency "$2"
+    local threads=2
+    [ "$1" -lt 2 ] && threads=1
+    wrk -t"$threads" -c"$1" -d"$DURATION" --latency "$2"
 }
 
 if [ -n "${BASE_URL:-}" ]; then

@@ -8,6 +8,7 @@ use std::io::Read;
 
 use dangjian_app::actor::Actor;
 use dangjian_app::articles::edit::ArticleForm;
+use dangjian_app::clock::Clock as _;
 use dangjian_app::columns::ColumnForm;
 use dangjian_domain::article::{ArticleId, ArticleInput};
 use dangjian_domain::column::ColumnId;
@@ -540,4 +541,72 @@ async fn portal_care_mode_is_a_cookie_and_external_links_redirect() {
     missing
         .assert_status(404)
         .assert_contains("class=\"portal\"");
+}
+
+/// A column page lists pinned articles first, then the newest, across the
+/// column's sub-columns and articles placed there from other columns, each
+/// once, with the right total.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn column_pages_put_pinned_first_and_count_each_article_once() {
+    let s = setup().await;
+    let columns = s.t.app.public_columns(s.site).await.expect("columns");
+    let parent = columns
+        .iter()
+        .find(|c| columns.iter().any(|x| x.parent_id == Some(c.id)))
+        .expect("a column with sub-columns")
+        .clone();
+    let child = columns
+        .iter()
+        .find(|c| c.parent_id == Some(parent.id))
+        .expect("a sub-column")
+        .id;
+    let elsewhere = columns
+        .iter()
+        .find(|c| c.id != parent.id && c.parent_id != Some(parent.id) && c.kind == "article_list")
+        .expect("another column")
+        .id;
+
+    let older = s.publish(child, "较早的置顶文章").await;
+    s.t.clock.advance_minutes(1);
+    let mut pin = Setup::form(child, "较早的置顶文章", "<p>正文</p>");
+    pin.fields.pinned_until = "2099-12-31".into();
+    pin.fields.publish_at =
+        dangjian_domain::clock::format_local_input(s.t.clock.now_ms() - 120_000);
+    s.t.app
+        .update_article(&s.editor, older, &pin)
+        .await
+        .expect("pin");
+    s.publish(parent.id, "最新的普通文章").await;
+    s.t.clock.advance_minutes(1);
+    let mut placed = Setup::form(elsewhere, "从别的栏目同时发到这里", "<p>正文</p>");
+    placed.fields.extra_columns = format!("{child},{}", parent.id);
+    let placed_id =
+        s.t.app
+            .create_article(&s.editor, s.site, &placed)
+            .await
+            .expect("create");
+    s.t.app
+        .publish_article(&s.editor, placed_id)
+        .await
+        .expect("publish");
+
+    let (listing, total) = {
+        let listing =
+            s.t.app
+                .public_column(s.site, &parent.slug, 1)
+                .await
+                .expect("column page")
+                .expect("visible");
+        let total = listing.total;
+        (listing, total)
+    };
+    let titles: Vec<&str> = listing.items.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["较早的置顶文章", "从别的栏目同时发到这里", "最新的普通文章"],
+        "pinned first, then newest, each once"
+    );
+    assert_eq!(total, 3);
+    let page = text(&s.t, &format!("/column/{}", parent.slug)).await;
+    assert!(page.contains("较早的置顶文章"));
 }

@@ -370,6 +370,11 @@ pub async fn office_list(
 
 /// Published articles (publish time reached) in any of `columns` — as
 /// primary or further column — pinned first, then newest; and their total.
+///
+/// Read without sorting the site's articles: each column's newest come from
+/// the `articles_column` index (enough of them to fill the page), placements
+/// in further columns (一稿多发, rare) and currently pinned articles (few)
+/// are read apart, and the lists are merged here.
 pub async fn published_in(
     conn: &mut Conn,
     site: SiteId,
@@ -381,31 +386,146 @@ pub async fn published_in(
     if columns.is_empty() {
         return Ok((Vec::new(), 0));
     }
-    let list = placeholders(3, columns.len());
-    let condition = format!(
-        "WHERE a.site_id = $2 AND a.status = 'published' AND a.publish_at <= $1
-         AND (a.primary_column_id IN ({list})
-              OR a.id IN (SELECT article_id FROM article_columns WHERE column_id IN ({list})))"
-    );
-    let next = 3 + columns.len();
-    let count_sql = format!("SELECT COUNT(*) FROM articles a {condition}");
-    let mut count = sqlx::query(AssertSqlSafe(count_sql)).bind(now).bind(site.0);
-    for column in columns {
-        count = count.bind(column.0);
+    let page = newest_in(conn, site, columns, now, offset, limit).await?;
+    let total = count_published_in(conn, site, columns, now).await?;
+    Ok((page, total))
+}
+
+/// The page of `published_in` without the total (homepage blocks, related
+/// articles, feeds).
+pub async fn newest_in(
+    conn: &mut Conn,
+    site: SiteId,
+    columns: &[ColumnId],
+    now: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<ArticleSummary>> {
+    if columns.is_empty() {
+        return Ok(Vec::new());
     }
-    let total: i64 = count.fetch_one(&mut *conn).await?.try_get(0)?;
+    let wanted = offset + limit;
+    let mut pinned = pinned_in(conn, site, columns, now).await?;
+    let mut newest = Vec::new();
+    for column in columns {
+        let sql = format!(
+            "{SUMMARY_COLUMNS} WHERE a.primary_column_id = $2 AND a.status = 'published'
+             AND a.publish_at <= $1 AND a.site_id = $3
+             ORDER BY a.publish_at DESC, a.id DESC LIMIT $4"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(now)
+            .bind(column.0)
+            .bind(site.0)
+            .bind(wanted + i64::try_from(pinned.len()).unwrap_or(0))
+            .fetch_all(&mut *conn)
+            .await?;
+        for row in &rows {
+            newest.push(summary_from_row(row)?);
+        }
+    }
+    newest.extend(placed_in(conn, site, columns, now, wanted).await?);
+    pinned.sort_by_key(|a| std::cmp::Reverse((a.publish_at, a.id)));
+    newest.sort_by_key(|a| std::cmp::Reverse((a.publish_at, a.id)));
+    let mut seen = std::collections::HashSet::new();
+    let page = pinned
+        .into_iter()
+        .chain(newest.into_iter().filter(|a| !a.pinned))
+        .filter(|a| seen.insert(a.id))
+        .skip(usize::try_from(offset).unwrap_or(0))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .collect();
+    Ok(page)
+}
+
+/// Currently pinned published articles of the site that are in `columns`.
+async fn pinned_in(
+    conn: &mut Conn,
+    site: SiteId,
+    columns: &[ColumnId],
+    now: i64,
+) -> Result<Vec<ArticleSummary>> {
     let sql = format!(
-        "{SUMMARY_COLUMNS} {condition} ORDER BY pinned DESC, a.publish_at DESC, a.id DESC
-         LIMIT ${next} OFFSET ${}",
-        next + 1
+        "{SUMMARY_COLUMNS} WHERE a.site_id = $2 AND a.pinned_until >= $1 AND a.status = 'published'
+         AND a.publish_at <= $1"
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(site.0);
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(site.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut list = Vec::new();
+    for row in &rows {
+        let summary = summary_from_row(row)?;
+        let placed = columns.contains(&summary.primary_column_id)
+            || extra_columns(conn, summary.id)
+                .await?
+                .iter()
+                .any(|c| columns.contains(c));
+        if placed {
+            list.push(summary);
+        }
+    }
+    Ok(list)
+}
+
+/// The newest published articles placed in `columns` as further columns.
+async fn placed_in(
+    conn: &mut Conn,
+    site: SiteId,
+    columns: &[ColumnId],
+    now: i64,
+    limit: i64,
+) -> Result<Vec<ArticleSummary>> {
+    // Driven from the placements (few) rather than from the articles.
+    let list = placeholders(4, columns.len());
+    let sql = format!(
+        "{SUMMARY_COLUMNS} JOIN (SELECT DISTINCT article_id FROM article_columns
+            WHERE column_id IN ({list})) p ON p.article_id = a.id
+         WHERE a.site_id = $2 AND a.status = 'published' AND a.publish_at <= $1
+         ORDER BY a.publish_at DESC, a.id DESC LIMIT $3"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(site.0)
+        .bind(limit);
     for column in columns {
         query = query.bind(column.0);
     }
-    let rows = query.bind(limit).bind(offset).fetch_all(conn).await?;
-    let items = rows.iter().map(summary_from_row).collect::<Result<_>>()?;
-    Ok((items, total))
+    let rows = query.fetch_all(conn).await?;
+    rows.iter().map(summary_from_row).collect()
+}
+
+/// How many published articles are in `columns`, each counted once.
+async fn count_published_in(
+    conn: &mut Conn,
+    site: SiteId,
+    columns: &[ColumnId],
+    now: i64,
+) -> Result<i64> {
+    let list = placeholders(3, columns.len());
+    // The columns belong to the site, so `site_id` is only restated as
+    // `$2 = $2`: naming the column would lead the planner to the wrong index.
+    let primary = format!(
+        "SELECT COUNT(*) FROM articles a WHERE a.primary_column_id IN ({list})
+         AND a.status = 'published' AND a.publish_at <= $1 AND $2 = $2"
+    );
+    let further = format!(
+        "SELECT COUNT(DISTINCT c.article_id) FROM article_columns c
+         WHERE c.column_id IN ({list}) AND $2 = $2 AND EXISTS (SELECT 1 FROM articles a
+            WHERE a.id = c.article_id AND a.primary_column_id NOT IN ({list})
+            AND a.status = 'published' AND a.publish_at <= $1)"
+    );
+    let mut total = 0;
+    for sql in [primary, further] {
+        let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(site.0);
+        for column in columns {
+            query = query.bind(column.0);
+        }
+        let count: i64 = query.fetch_one(&mut *conn).await?.try_get(0)?;
+        total += count;
+    }
+    Ok(total)
 }
 
 /// Which published articles the homepage features.

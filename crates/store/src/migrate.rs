@@ -51,6 +51,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 6,
+        name: "article_indexes",
+        common: include_str!("../migrations/0006_article_indexes.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Any number unique to this program, for PostgreSQL's advisory lock that

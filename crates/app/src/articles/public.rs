@@ -197,8 +197,8 @@ impl App {
             .collect();
         let attachments = stored::attachments(&mut conn, id).await?;
         let (older, newer) = stored::neighbours(&mut conn, &article, now).await?;
-        let (related, _) =
-            stored::published_in(&mut conn, site, &[article.primary_column_id], now, 0, 6).await?;
+        let related =
+            stored::newest_in(&mut conn, site, &[article.primary_column_id], now, 0, 6).await?;
         let related = related.into_iter().filter(|r| r.id != id).take(5).collect();
         Ok(ArticleLookup::Found(Box::new(PublicArticle {
             trail: trail(&all, article.primary_column_id),
@@ -259,8 +259,7 @@ impl App {
         let mut blocks = Vec::new();
         for column in children(&all, None) {
             let ids = subtree(&all, column.id);
-            let (items, _) =
-                stored::published_in(&mut conn, site, &ids, now, 0, BLOCK_SIZE).await?;
+            let items = stored::newest_in(&mut conn, site, &ids, now, 0, BLOCK_SIZE).await?;
             blocks.push((column, items));
         }
         Ok(HomeContent {
@@ -328,9 +327,7 @@ impl App {
             Some(root) => {
                 let all = visible(&columns::columns(&mut conn, site).await?);
                 let ids = subtree(&all, root);
-                Ok(stored::published_in(&mut conn, site, &ids, now, 0, limit)
-                    .await?
-                    .0)
+                Ok(stored::newest_in(&mut conn, site, &ids, now, 0, limit).await?)
             }
         }
     }
