@@ -302,3 +302,28 @@ async fn sweeping_drops_only_what_no_longer_counts() {
     assert!(sessions >= 1, "the idle session was not swept");
     later.browser.get("/").await.assert_redirect("/login");
 }
+
+/// Pages are in Chinese whatever the browser's own language setting; the
+/// language switch (a cookie) turns them into English and back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_are_chinese_until_the_reader_switches_language() {
+    let t = TestApp::start().await;
+    let b = t.office();
+    b.send(
+        b.request(reqwest::Method::GET, "/login")
+            .header("Accept-Language", "en-US,en;q=0.9"),
+    )
+    .await
+    .assert_status(200)
+    .assert_contains("用户名");
+    b.get("/lang/en").await.assert_redirect("/");
+    b.get("/login")
+        .await
+        .assert_status(200)
+        .assert_contains("Username");
+    b.get("/lang/zh-CN").await.assert_redirect("/");
+    b.get("/login")
+        .await
+        .assert_status(200)
+        .assert_contains("用户名");
+}

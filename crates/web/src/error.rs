@@ -118,8 +118,12 @@ fn default_code(status: StatusCode) -> &'static str {
 /// Renders error responses: those carrying an `ErrorMarker`, and the plain
 /// ones the framework makes (unknown route, wrong method, bad body).
 pub async fn render(request: Request, next: Next) -> Response {
-    let locale = Locale::from_headers(request.headers());
     let api = request.uri().path().starts_with("/api/");
+    let locale = if api {
+        Locale::for_api(request.headers())
+    } else {
+        Locale::from_headers(request.headers())
+    };
     let response = next.run(request).await;
     let status = response.status();
     if !status.is_client_error() && !status.is_server_error() {

@@ -1,6 +1,6 @@
 //! The message catalog (locales/*.yml): Simplified Chinese by default,
-//! English second. The reader picks with the `lang` cookie; otherwise the
-//! browser's Accept-Language decides.
+//! English second. The reader picks with the `lang` cookie; API clients may
+//! also ask with Accept-Language.
 
 use axum::http::HeaderMap;
 
@@ -28,8 +28,18 @@ impl Locale {
         }
     }
 
-    /// The language of a request: `lang` cookie, then Accept-Language.
+    /// The language of a page: the one the reader chose with the switch (the
+    /// `lang` cookie), else Simplified Chinese — the browser's own language
+    /// setting does not turn a Chinese government site into English.
     pub fn from_headers(headers: &HeaderMap) -> Locale {
+        crate::session::cookie(headers, "lang")
+            .and_then(|v| Locale::from_code(&v))
+            .unwrap_or(Locale::ZhCn)
+    }
+
+    /// The language of an API answer: the `lang` cookie, then the client's
+    /// Accept-Language (API clients say what they read), else Chinese.
+    pub fn for_api(headers: &HeaderMap) -> Locale {
         if let Some(locale) =
             crate::session::cookie(headers, "lang").and_then(|v| Locale::from_code(&v))
         {

@@ -395,7 +395,7 @@ fn answer(entry: &Entry, asked: &HeaderMap) -> Response {
     }
     headers.insert(
         header::VARY,
-        HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"),
+        HeaderValue::from_static("Accept-Encoding, Cookie"),
     );
     headers.insert(
         header::CACHE_CONTROL,
