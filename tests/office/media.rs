@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use dangjian_testkit::{Browser, TestApp};
+use dangjian_testkit::{Browser, TestApp, api_csrf};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -160,43 +160,11 @@ struct Setup {
 async fn setup() -> Setup {
     let t = TestApp::start().await;
     let sys = t.admin("sysadmin").await;
-    let sys_csrf = api_csrf(&sys.browser).await;
-    let body = json!({
-        "username": "bianji",
-        "display_name": "编辑",
-        "phone": "13600000000",
-        "unit_id": t.init_report.unit.0.to_string(),
-    });
-    let created = sys
-        .browser
-        .send_json(Method::POST, "/api/v1/users", Some(&body), Some(&sys_csrf))
-        .await;
-    created.assert_status(201);
-    let otp = created.json()["one_time_password"]
-        .as_str()
-        .expect("one-time password")
-        .to_owned();
-    let id = t.user_id("bianji").await;
     let sec = t.admin("secadmin").await;
-    let site = t.init_report.site.0.to_string();
-    let scope = format!("site:{site}");
-    sec.browser
-        .get(&format!("/users/{id}"))
+    let editor = t
+        .person_with_role(&sys, &sec, "bianji", "编辑", "site_editor")
         .await
-        .assert_status(200);
-    sec.browser
-        .post_form(
-            &format!("/users/{id}/grants"),
-            &[
-                ("role", "site_editor"),
-                ("scope", &scope),
-                ("scope_kind", "site"),
-                ("scope_id", &site),
-            ],
-        )
-        .await
-        .assert_redirect(&format!("/users/{id}?ok=granted"));
-    let (editor, _, _) = t.login_fully("bianji", &otp).await;
+        .browser;
     let csrf = api_csrf(&editor).await;
     let sysadmin = t.actor("sysadmin", &sys.password, &sys.secret).await;
     Setup {
@@ -205,15 +173,6 @@ async fn setup() -> Setup {
         csrf,
         sysadmin,
     }
-}
-
-async fn api_csrf(b: &Browser) -> String {
-    let me = b.get("/api/v1/me").await;
-    me.assert_status(200);
-    me.json()["csrf_token"]
-        .as_str()
-        .expect("csrf token")
-        .to_owned()
 }
 
 async fn blob_count(t: &TestApp) -> i64 {

@@ -12,7 +12,6 @@ use dangjian_domain::clock::format_local_date;
 use dangjian_domain::ids::SiteId;
 use dangjian_testkit::{Browser, TestApp};
 use reqwest::Method;
-use serde_json::json;
 
 const DESKTOP: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120";
 const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148";
@@ -28,44 +27,12 @@ struct Setup {
 async fn setup() -> Setup {
     let t = TestApp::start().await;
     let sys = t.admin("sysadmin").await;
-    let me = sys.browser.get("/api/v1/me").await;
-    let csrf = me.json()["csrf_token"].as_str().expect("csrf").to_owned();
-    let body = json!({
-        "username": "tongji",
-        "display_name": "统计编辑",
-        "phone": "13600000003",
-        "unit_id": t.init_report.unit.0.to_string(),
-    });
-    let created = sys
-        .browser
-        .send_json(Method::POST, "/api/v1/users", Some(&body), Some(&csrf))
-        .await;
-    created.assert_status(201);
-    let otp = created.json()["one_time_password"]
-        .as_str()
-        .expect("one-time password")
-        .to_owned();
-    let id = t.user_id("tongji").await;
     let sec = t.admin("secadmin").await;
-    let site = t.init_report.site.0.to_string();
-    sec.browser
-        .get(&format!("/users/{id}"))
-        .await
-        .assert_status(200);
-    sec.browser
-        .post_form(
-            &format!("/users/{id}/grants"),
-            &[
-                ("role", "site_editor"),
-                ("scope", &format!("site:{site}")),
-                ("scope_kind", "site"),
-                ("scope_id", &site),
-            ],
-        )
-        .await
-        .assert_redirect(&format!("/users/{id}?ok=granted"));
-    let (office, secret, password) = t.login_fully("tongji", &otp).await;
-    let editor = t.actor("tongji", &password, &secret).await;
+    let person = t
+        .person_with_role(&sys, &sec, "tongji", "统计编辑", "site_editor")
+        .await;
+    let editor = t.actor("tongji", &person.password, &person.secret).await;
+    let office = person.browser;
     let site = t.init_report.site;
     Setup {
         t,

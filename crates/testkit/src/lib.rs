@@ -211,6 +211,60 @@ impl TestApp {
 
     /// The application-layer actor of a fully enrolled account (for setting
     /// up what the web pages do not offer yet). Uses a new TOTP step.
+    /// A new account created by the system administrator over the API,
+    /// granted `role` in the site scope by the security administrator on the
+    /// office pages, and logged in fully (new password, TOTP enrolment).
+    pub async fn person_with_role(
+        &self,
+        sys: &Admin,
+        sec: &Admin,
+        username: &str,
+        display_name: &str,
+        role: &str,
+    ) -> Admin {
+        let body = serde_json::json!({
+            "username": username,
+            "display_name": display_name,
+            "phone": "13600000000",
+            "unit_id": self.init_report.unit.0.to_string(),
+        });
+        let csrf = api_csrf(&sys.browser).await;
+        let created = sys
+            .browser
+            .send_json(
+                reqwest::Method::POST,
+                "/api/v1/users",
+                Some(&body),
+                Some(&csrf),
+            )
+            .await;
+        created.assert_status(201);
+        let otp = created.json()["one_time_password"]
+            .as_str()
+            .expect("one-time password")
+            .to_owned();
+        let id = self.user_id(username).await;
+        let site = self.init_report.site.0.to_string();
+        sec.browser
+            .get(&format!("/users/{id}"))
+            .await
+            .assert_status(200);
+        sec.browser
+            .post_form(
+                &format!("/users/{id}/grants"),
+                &[("role", role), ("scope", &format!("site:{site}"))],
+            )
+            .await
+            .assert_redirect(&format!("/users/{id}?ok=granted"));
+        let (browser, secret, password) = self.login_fully(username, &otp).await;
+        Admin {
+            username: username.to_owned(),
+            browser,
+            secret,
+            password,
+        }
+    }
+
     pub async fn actor(
         &self,
         username: &str,
@@ -226,7 +280,8 @@ impl TestApp {
     }
 }
 
-/// A logged-in administrator.
+/// A logged-in person (one of the three administrators, or an account made
+/// by `TestApp::person_with_role`).
 pub struct Admin {
     pub username: String,
     pub browser: Browser,
@@ -301,4 +356,14 @@ pub async fn enrol_totp(browser: &Browser, now_secs: &(dyn Fn() -> u64 + Sync)) 
         .await
         .assert_redirect("/?ok=totp_enrolled");
     secret
+}
+
+/// The CSRF token of a logged-in browser, as the API gives it.
+pub async fn api_csrf(browser: &Browser) -> String {
+    let me = browser.get("/api/v1/me").await;
+    me.assert_status(200);
+    me.json()["csrf_token"]
+        .as_str()
+        .expect("csrf token")
+        .to_owned()
 }
