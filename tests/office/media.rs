@@ -303,7 +303,7 @@ async fn images_are_checked_stripped_stored_once_and_served() {
     let mut limits = BTreeMap::new();
     limits.insert("media.max_image_mb".to_owned(), "1".to_owned());
     t.app
-        .update_media_policy(&s.sysadmin, &limits)
+        .update_settings(&s.sysadmin, &limits)
         .await
         .expect("lower the image limit");
     let big = png(800, 800, true);

@@ -116,3 +116,26 @@ async fn an_expired_password_must_be_changed_at_the_next_login() {
         .assert_status(200)
         .assert_contains("密码已过期");
 }
+
+/// The upload limits are on the same page and saved like the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_limits_are_set_on_the_settings_page() {
+    let t = TestApp::start().await;
+    let sys = t.admin("sysadmin").await;
+    sys.browser
+        .get("/settings")
+        .await
+        .assert_status(200)
+        .assert_contains("图片上传大小上限");
+    sys.browser
+        .post_form("/settings", &[("media.max_image_mb", "5")])
+        .await
+        .assert_redirect("/settings?ok=saved");
+    assert_eq!(t.app.media_policy().await.expect("policy").max_image_mb, 5);
+    sys.browser
+        .post_form("/settings", &[("media.max_image_mb", "0")])
+        .await
+        .assert_status(422)
+        .assert_contains("数值超出允许范围")
+        .assert_contains("value=\"0\"");
+}

@@ -1,7 +1,10 @@
-//! Settings the system administrator manages; for now the security policy.
+//! Settings the system administrator manages: the security policy and the
+//! media upload limits, kept as one set of keys.
 
 use std::collections::BTreeMap;
 
+use dangjian_domain::Invalid;
+use dangjian_domain::media::{MAX_UPLOAD_MB, MediaPolicy};
 use dangjian_domain::role::Permission;
 use dangjian_domain::security::SecurityPolicy;
 use dangjian_store::settings::{self as stored, GLOBAL};
@@ -18,8 +21,8 @@ impl App {
         Ok(SecurityPolicy::from_settings(&values))
     }
 
-    /// The policy, for the settings page.
-    pub async fn settings_view(&self, actor: &Actor) -> Result<SecurityPolicy> {
+    /// Everything the settings page shows.
+    pub async fn settings_view(&self, actor: &Actor) -> Result<Settings> {
         self.require(
             actor,
             Permission::ManageSettings,
@@ -27,16 +30,25 @@ impl App {
             "settings",
         )
         .await?;
-        self.security_policy().await
+        self.settings().await
     }
 
-    /// Changes settings; every changed value is one audit record naming the
-    /// old and new value.
+    async fn settings(&self) -> Result<Settings> {
+        let mut conn = self.store().read().await?;
+        let values = stored::all(&mut conn, GLOBAL).await?;
+        Ok(Settings {
+            security: SecurityPolicy::from_settings(&values),
+            media: MediaPolicy::from_settings(&values),
+        })
+    }
+
+    /// Changes settings (security and media keys alike); every changed value
+    /// is one audit record naming the old and new value.
     pub async fn update_settings(
         &self,
         actor: &Actor,
         submitted: &BTreeMap<String, String>,
-    ) -> Result<SecurityPolicy> {
+    ) -> Result<Settings> {
         self.require(
             actor,
             Permission::ManageSettings,
@@ -44,7 +56,7 @@ impl App {
             "settings",
         )
         .await?;
-        let current = self.security_policy().await?;
+        let current = self.settings().await?;
         let updated = current.with_changes(submitted)?;
         let before: BTreeMap<_, _> = current.to_settings().into_iter().collect();
         let now = self.now_ms();
@@ -61,5 +73,46 @@ impl App {
         }
         tx.commit().await?;
         Ok(updated)
+    }
+}
+
+/// Every setting the system administrator manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    pub security: SecurityPolicy,
+    pub media: MediaPolicy,
+}
+
+impl Settings {
+    /// Keys and values as text, in display order.
+    pub fn to_settings(&self) -> Vec<(&'static str, String)> {
+        let mut all = self.security.to_settings();
+        all.extend(self.media.to_settings());
+        all
+    }
+
+    /// The bounds of a key, for the form.
+    pub fn bounds(key: &str) -> Option<(u32, u32)> {
+        if key.starts_with("media.") {
+            Some((1, MAX_UPLOAD_MB))
+        } else {
+            SecurityPolicy::bounds(key)
+        }
+    }
+
+    /// Applies submitted values, each to the policy its key belongs to;
+    /// a key of no policy is refused beside its field.
+    fn with_changes(&self, submitted: &BTreeMap<String, String>) -> Result<Settings, Invalid> {
+        let (media, rest): (BTreeMap<_, _>, BTreeMap<_, _>) = submitted
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .partition(|(k, _)| k.starts_with("media."));
+        let mut invalid = Invalid::default();
+        let security = invalid.collect(self.security.with_changes(&rest));
+        let media = invalid.collect(self.media.with_changes(&media));
+        match (security, media) {
+            (Some(security), Some(media)) => Ok(Settings { security, media }),
+            _ => Err(invalid),
+        }
     }
 }

@@ -1,10 +1,11 @@
-//! The security policy, for the system administrator.
+//! The settings (security policy and media limits), for the system
+//! administrator.
 
 use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use dangjian_app::domain::security::SecurityPolicy;
+use dangjian_app::settings::Settings;
 
 use super::JsonBody;
 use super::doc::Problems;
@@ -13,9 +14,9 @@ use crate::error::WebResult;
 use crate::session::Office;
 use crate::state::AppState;
 
-/// The policy as settings key → value (as text), e.g.
+/// The settings as key → value (as text), e.g.
 /// `security.idle_timeout_minutes` → `"30"`.
-fn view(policy: SecurityPolicy) -> Json<BTreeMap<String, String>> {
+fn view(policy: Settings) -> Json<BTreeMap<String, String>> {
     Json(
         policy
             .to_settings()
@@ -25,7 +26,7 @@ fn view(policy: SecurityPolicy) -> Json<BTreeMap<String, String>> {
     )
 }
 
-/// The security policy in force (system administrator).
+/// The settings in force (system administrator).
 #[utoipa::path(get, path = "/api/v1/settings", tag = "settings", security(("session" = [])),
     responses((status = 200, description = "Settings key → value", body = BTreeMap<String, String>), Problems))]
 pub async fn get_settings(
@@ -40,7 +41,7 @@ pub async fn get_settings(
 /// strings or numbers.
 #[utoipa::path(put, path = "/api/v1/settings", tag = "settings", security(("session" = [], "csrf" = [])),
     request_body(content = BTreeMap<String, Text>, description = "Settings key → new value"),
-    responses((status = 200, description = "The policy now in force", body = BTreeMap<String, String>), Problems))]
+    responses((status = 200, description = "The settings now in force", body = BTreeMap<String, String>), Problems))]
 pub async fn put_settings(
     State(state): State<AppState>,
     Office(session): Office,

@@ -1,5 +1,5 @@
-//! The security policy the system administrator sets: lockout, idle timeout
-//! and password expiry.
+//! The settings the system administrator sets: lockout, idle timeout,
+//! password expiry and media upload limits.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
 use dangjian_app::auth::SessionInfo;
-use dangjian_app::domain::security::SecurityPolicy;
+use dangjian_app::settings::Settings;
 
 use super::{Notice, render};
 use crate::error::WebResult;
@@ -38,18 +38,18 @@ struct SettingsPage {
 }
 
 /// The form rows, in display order; a submitted value (kept after a
-/// refusal) wins over the one in force. The label of `security.x` is the
-/// message `settings.security.x`.
+/// refusal) wins over the one in force. The label of key `k` is the message
+/// `settings.k`.
 fn rows(
     locale: Locale,
-    policy: &SecurityPolicy,
+    policy: &Settings,
     submitted: &BTreeMap<String, String>,
 ) -> Vec<SettingRow> {
     policy
         .to_settings()
         .into_iter()
         .map(|(key, current)| {
-            let (min, max) = SecurityPolicy::bounds(key).unwrap_or((0, u32::MAX));
+            let (min, max) = Settings::bounds(key).unwrap_or((0, u32::MAX));
             SettingRow {
                 key,
                 label: locale.t(&format!("settings.{key}")),
@@ -68,7 +68,7 @@ fn rows(
 fn settings_page(
     locale: Locale,
     session: &SessionInfo,
-    policy: &SecurityPolicy,
+    policy: &Settings,
     submitted: &BTreeMap<String, String>,
     errors: FormErrors,
 ) -> SettingsPage {
