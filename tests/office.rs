@@ -4,6 +4,8 @@
 
 #[path = "office/api.rs"]
 mod api;
+#[path = "office/appearance.rs"]
+mod appearance;
 #[path = "office/articles.rs"]
 mod articles;
 #[path = "office/audit.rs"]

@@ -17,17 +17,17 @@ use dangjian_testkit::{Browser, TestApp, scrape_csrf};
 use reqwest::Method;
 
 /// An installation with a site editor's application-layer actor.
-struct Setup {
-    t: TestApp,
-    editor: Actor,
+pub(crate) struct Setup {
+    pub(crate) t: TestApp,
+    pub(crate) editor: Actor,
     /// The editor's office browser.
-    office: Browser,
-    site: SiteId,
+    pub(crate) office: Browser,
+    pub(crate) site: SiteId,
 }
 
 /// A new account granted `site_editor` by the security administrator,
 /// logged in fully (the role needs TOTP), as an actor.
-async fn setup() -> Setup {
+pub(crate) async fn setup() -> Setup {
     let t = TestApp::start().await;
     let sys = t.admin("sysadmin").await;
     let sec = t.admin("secadmin").await;
@@ -46,7 +46,7 @@ async fn setup() -> Setup {
 }
 
 impl Setup {
-    async fn column(&self, slug: &str) -> ColumnId {
+    pub(crate) async fn column(&self, slug: &str) -> ColumnId {
         let columns = self.t.app.public_columns(self.site).await.expect("columns");
         columns
             .iter()
@@ -80,7 +80,7 @@ impl Setup {
     }
 
     /// A published article in `column`.
-    async fn publish(&self, column: ColumnId, title: &str) -> ArticleId {
+    pub(crate) async fn publish(&self, column: ColumnId, title: &str) -> ArticleId {
         let id = self.draft(column, title).await;
         self.t
             .app

@@ -5,9 +5,11 @@
 use std::collections::BTreeMap;
 
 use dangjian_domain::Invalid;
+use dangjian_domain::colour::{Rgb, parse_brand_colour};
 use dangjian_domain::ids::SiteId;
-use dangjian_domain::media::MediaId;
+use dangjian_domain::media::{MediaId, MediaKind};
 use dangjian_domain::role::Permission;
+use dangjian_domain::site::parse_site_origin;
 use dangjian_store::StoreError;
 use dangjian_store::media as stored_media;
 use dangjian_store::settings as stored;
@@ -21,15 +23,21 @@ use crate::changes::Change;
 use crate::media::MediaItem;
 use crate::{App, Result};
 
-/// The setting keys of a site's profile, in form order.
-pub const PROFILE_KEYS: [&str; 6] = [
+/// The setting keys of a site's profile, in form order: the facts the
+/// footer shows, then the public address.
+pub const PROFILE_KEYS: [&str; 7] = [
     "site.name",
     "site.sponsor",
     "site.contact",
     "site.icp",
     "site.psb",
     "site.code",
+    "site.url",
 ];
+
+/// The setting keys of the site's appearance: logo and banner (image media
+/// ids) and the brand colour (`#rrggbb`).
+pub const APPEARANCE_KEYS: [&str; 3] = ["site.logo", "site.banner", "site.color"];
 
 /// Longest value a profile field may hold.
 const MAX_VALUE_CHARS: usize = 200;
@@ -49,6 +57,14 @@ pub struct SiteProfile {
     pub psb: String,
     /// 网站标识码.
     pub code: String,
+    /// 网站地址: `https://host` readers use (empty: unknown).
+    pub url: String,
+    /// Logo image shown in the masthead.
+    pub logo: Option<MediaId>,
+    /// Banner image shown across the masthead.
+    pub banner: Option<MediaId>,
+    /// Brand colour (empty: the portal's red).
+    pub colour: Option<Rgb>,
 }
 
 impl SiteProfile {
@@ -69,20 +85,38 @@ impl SiteProfile {
             icp: get("site.icp"),
             psb: get("site.psb"),
             code: get("site.code"),
+            url: get("site.url"),
+            logo: media_id(&get("site.logo")),
+            banner: media_id(&get("site.banner")),
+            colour: Rgb::parse_hex(&get("site.color")),
         }
     }
 
-    /// The value of one of `PROFILE_KEYS`.
-    pub fn value(&self, key: &str) -> &str {
+    /// The value of one of `PROFILE_KEYS` or `APPEARANCE_KEYS`, as a form
+    /// shows it.
+    pub fn value(&self, key: &str) -> String {
+        let id = |m: Option<MediaId>| m.map(|m| m.to_string()).unwrap_or_default();
         match key {
-            "site.name" => &self.name,
-            "site.sponsor" => &self.sponsor,
-            "site.contact" => &self.contact,
-            "site.icp" => &self.icp,
-            "site.psb" => &self.psb,
-            "site.code" => &self.code,
-            _ => "",
+            "site.name" => self.name.clone(),
+            "site.sponsor" => self.sponsor.clone(),
+            "site.contact" => self.contact.clone(),
+            "site.icp" => self.icp.clone(),
+            "site.psb" => self.psb.clone(),
+            "site.code" => self.code.clone(),
+            "site.url" => self.url.clone(),
+            "site.logo" => id(self.logo),
+            "site.banner" => id(self.banner),
+            "site.color" => self
+                .colour
+                .map(|c| format!("#{}", c.hex()))
+                .unwrap_or_default(),
+            _ => String::new(),
         }
+    }
+
+    /// The public address of a path, when the site's address is known.
+    pub fn public_url(&self, path: &str) -> Option<String> {
+        (!self.url.is_empty()).then(|| format!("{}{path}", self.url))
     }
 }
 
@@ -91,21 +125,79 @@ pub fn site_scope(site: SiteId) -> String {
     format!("site:{}", site.0)
 }
 
-fn parse_profile(submitted: &BTreeMap<String, String>) -> Result<Vec<(&'static str, String)>> {
+fn media_id(text: &str) -> Option<MediaId> {
+    text.parse::<i64>().ok().filter(|n| *n > 0).map(MediaId)
+}
+
+/// One submitted value, trimmed; absent is empty.
+fn submitted_value(submitted: &BTreeMap<String, String>, key: &str) -> String {
+    submitted
+        .get(key)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// Values to store (key, normalised value), and the images named (key, id).
+type ParsedProfile = (Vec<(&'static str, String)>, Vec<(&'static str, MediaId)>);
+
+/// Checks the submitted profile and appearance; returns the values to
+/// store (normalised) and the images named, which must still be checked
+/// against the media library.
+fn parse_profile(
+    submitted: &BTreeMap<String, String>,
+) -> Result<ParsedProfile> {
     let mut invalid = Invalid::default();
     let mut values = Vec::new();
-    for key in PROFILE_KEYS {
-        let value = submitted
-            .get(key)
-            .map(|v| v.trim().to_owned())
-            .unwrap_or_default();
+    let mut images = Vec::new();
+    for key in PROFILE_KEYS.into_iter().chain(APPEARANCE_KEYS) {
+        let value = submitted_value(submitted, key);
         if value.chars().count() > MAX_VALUE_CHARS || value.chars().any(char::is_control) {
             invalid.push(key, "error.text.too_long");
+            continue;
         }
-        values.push((key, value));
+        let value = match key {
+            "site.url" => invalid.collect(parse_site_origin(&value, key)),
+            "site.color" => invalid
+                .collect(parse_brand_colour(&value, key))
+                .map(|c| c.map(|c| format!("#{}", c.hex())).unwrap_or_default()),
+            "site.logo" | "site.banner" if !value.is_empty() => match media_id(&value) {
+                Some(id) => {
+                    images.push((key, id));
+                    Some(id.to_string())
+                }
+                None => {
+                    invalid.push(key, "site.error.image");
+                    None
+                }
+            },
+            _ => Some(value),
+        };
+        if let Some(value) = value {
+            values.push((key, value));
+        }
     }
     invalid.into_result()?;
-    Ok(values)
+    Ok((values, images))
+}
+
+/// Logo and banner must be images of this site's media library.
+async fn check_images(
+    conn: &mut dangjian_store::Conn,
+    site: SiteId,
+    images: &[(&'static str, MediaId)],
+) -> Result<()> {
+    let mut invalid = Invalid::default();
+    for (key, id) in images {
+        let usable = match stored_media::get(conn, *id).await {
+            Ok(media) => media.site_id == site && media.kind == MediaKind::Image.code(),
+            Err(StoreError::NotFound) => false,
+            Err(other) => return Err(other.into()),
+        };
+        if !usable {
+            invalid.push(key, "site.error.image");
+        }
+    }
+    Ok(invalid.into_result()?)
 }
 
 impl App {
@@ -136,9 +228,10 @@ impl App {
         let scope = site_scope(site);
         self.require(actor, Permission::ManageSite, "site.update", scope.clone())
             .await?;
-        let values = parse_profile(submitted)?;
+        let (values, images) = parse_profile(submitted)?;
         let now = self.now_ms();
         let mut tx = self.store().write().await?;
+        check_images(&mut tx, site, &images).await?;
         let before = stored::all(&mut tx, &scope).await?;
         let mut changed = false;
         for (key, value) in values {
@@ -197,9 +290,30 @@ mod tests {
     fn profile_values_are_bounded() {
         let long = BTreeMap::from([("site.contact".to_owned(), "电".repeat(201))]);
         assert!(parse_profile(&long).is_err());
-        assert_eq!(
-            parse_profile(&BTreeMap::new()).unwrap().len(),
-            PROFILE_KEYS.len()
-        );
+        let (values, images) = parse_profile(&BTreeMap::new()).unwrap();
+        assert_eq!(values.len(), PROFILE_KEYS.len() + APPEARANCE_KEYS.len());
+        assert!(images.is_empty());
+    }
+
+    #[test]
+    fn appearance_values_are_checked_and_normalised() {
+        let submitted = BTreeMap::from([
+            ("site.color".to_owned(), "C8161D".to_owned()),
+            ("site.logo".to_owned(), "12".to_owned()),
+            ("site.url".to_owned(), "https://Dj.Example.cn/".to_owned()),
+        ]);
+        let (values, images) = parse_profile(&submitted).unwrap();
+        let value = |k: &str| values.iter().find(|(key, _)| *key == k).unwrap().1.clone();
+        assert_eq!(value("site.color"), "#c8161d");
+        assert_eq!(value("site.url"), "https://dj.example.cn");
+        assert_eq!(images, vec![("site.logo", MediaId(12))]);
+        for (key, bad) in [
+            ("site.color", "#ffff00"),
+            ("site.banner", "x"),
+            ("site.url", "dj.cn"),
+        ] {
+            let submitted = BTreeMap::from([(key.to_owned(), bad.to_owned())]);
+            assert!(parse_profile(&submitted).is_err(), "{key}={bad}");
+        }
     }
 }

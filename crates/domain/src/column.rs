@@ -156,6 +156,19 @@ pub fn parse_description(input: &str) -> Result<String, Invalid> {
     bounded_text(input, "description", 200, "error.text.too_long")
 }
 
+/// A column's place among the homepage blocks: empty or 0 for none, else
+/// 1..=99 (blocks show in ascending order).
+pub fn parse_home_order(input: &str) -> Result<i64, Invalid> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    match text.parse::<i64>() {
+        Ok(order) if (0..=99).contains(&order) => Ok(order),
+        _ => Err(Invalid::one("home_order", "column.error.home_order")),
+    }
+}
+
 /// A column's place in the tree: all the tree rules need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Node {

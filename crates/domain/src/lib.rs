@@ -6,6 +6,7 @@ pub mod account;
 pub mod article;
 pub mod audit;
 pub mod clock;
+pub mod colour;
 pub mod column;
 pub mod ids;
 pub mod invalid;
@@ -14,6 +15,7 @@ pub mod org;
 pub mod password;
 pub mod role;
 pub mod security;
+pub mod site;
 pub mod visit;
 
 pub use invalid::{FieldError, Invalid};

@@ -4,6 +4,7 @@
 
 use dangjian_domain::column::ColumnId;
 use dangjian_domain::ids::{SectionId, SiteId};
+use dangjian_domain::media::MediaId;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -29,6 +30,10 @@ pub struct Column {
     pub update_period_days: i64,
     pub external_url: Option<String>,
     pub description: String,
+    /// Place among the homepage blocks (0: not on the homepage).
+    pub home_order: i64,
+    /// The banner image shown atop the column's page (专题 banner).
+    pub banner_media_id: Option<MediaId>,
     pub created_at: i64,
     pub updated_at: i64,
     pub child_count: i64,
@@ -44,11 +49,13 @@ pub struct ColumnFields {
     pub update_period_days: i64,
     pub external_url: Option<String>,
     pub description: String,
+    pub home_order: i64,
+    pub banner_media_id: Option<MediaId>,
 }
 
 const SELECT: &str = "SELECT c.id, c.site_id, c.parent_id, c.name, c.slug, c.kind, c.sort_order,
     c.hidden, c.owner_section_id, s.name AS owner_section_name, c.update_period_days,
-    c.external_url, c.description, c.created_at, c.updated_at,
+    c.external_url, c.description, c.home_order, c.banner_media_id, c.created_at, c.updated_at,
     (SELECT COUNT(*) FROM columns k WHERE k.parent_id = c.id) AS child_count
     FROM columns c LEFT JOIN sections s ON s.id = c.owner_section_id";
 
@@ -62,8 +69,9 @@ pub async fn insert(
 ) -> Result<ColumnId> {
     let id: i64 = sqlx::query(
         "INSERT INTO columns (site_id, parent_id, name, slug, kind, sort_order, hidden,
-            owner_section_id, update_period_days, external_url, description, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $11) RETURNING id",
+            owner_section_id, update_period_days, external_url, description, home_order,
+            banner_media_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
     )
     .bind(site.0)
     .bind(parent.map(|p| p.0))
@@ -75,6 +83,8 @@ pub async fn insert(
     .bind(fields.update_period_days)
     .bind(fields.external_url.as_deref())
     .bind(&fields.description)
+    .bind(fields.home_order)
+    .bind(fields.banner_media_id.map(|m| m.0))
     .bind(now)
     .fetch_one(conn)
     .await?
@@ -85,8 +95,9 @@ pub async fn insert(
 pub async fn update(conn: &mut Conn, id: ColumnId, fields: &ColumnFields, now: i64) -> Result<()> {
     let done = sqlx::query(
         "UPDATE columns SET name = $1, slug = $2, kind = $3, owner_section_id = $4,
-            update_period_days = $5, external_url = $6, description = $7, updated_at = $8
-         WHERE id = $9",
+            update_period_days = $5, external_url = $6, description = $7, home_order = $8,
+            banner_media_id = $9, updated_at = $10
+         WHERE id = $11",
     )
     .bind(&fields.name)
     .bind(&fields.slug)
@@ -95,6 +106,8 @@ pub async fn update(conn: &mut Conn, id: ColumnId, fields: &ColumnFields, now: i
     .bind(fields.update_period_days)
     .bind(fields.external_url.as_deref())
     .bind(&fields.description)
+    .bind(fields.home_order)
+    .bind(fields.banner_media_id.map(|m| m.0))
     .bind(now)
     .bind(id.0)
     .execute(conn)
@@ -186,6 +199,7 @@ pub async fn column(conn: &mut Conn, id: ColumnId) -> Result<Column> {
 fn from_row(row: &AnyRow) -> Result<Column> {
     let parent: Option<i64> = row.try_get("parent_id")?;
     let section: Option<i64> = row.try_get("owner_section_id")?;
+    let banner: Option<i64> = row.try_get("banner_media_id")?;
     Ok(Column {
         id: ColumnId(row.try_get("id")?),
         site_id: SiteId(row.try_get("site_id")?),
@@ -200,6 +214,8 @@ fn from_row(row: &AnyRow) -> Result<Column> {
         update_period_days: row.try_get("update_period_days")?,
         external_url: row.try_get("external_url")?,
         description: row.try_get("description")?,
+        home_order: row.try_get("home_order")?,
+        banner_media_id: banner.map(MediaId),
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         child_count: row.try_get("child_count")?,

@@ -58,6 +58,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 7,
+        name: "column_presentation",
+        common: include_str!("../migrations/0007_column_presentation.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Any number unique to this program, for PostgreSQL's advisory lock that

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use dangjian_domain::article::{ArticleId, ArticleStatus};
-use dangjian_domain::column::ColumnId;
+use dangjian_domain::column::{ColumnId, ColumnKind};
 use dangjian_domain::ids::SiteId;
 use dangjian_store::StoreError;
 use dangjian_store::articles::{self as stored, Article, ArticleSummary, Feature};
@@ -45,6 +45,9 @@ pub struct ColumnListing {
     pub trail: Vec<Column>,
     /// Visible sub-columns.
     pub children: Vec<Column>,
+    /// A special topic's first page: each sub-column with its newest
+    /// articles (empty otherwise).
+    pub blocks: Vec<(Column, Vec<ArticleSummary>)>,
     pub items: Vec<ArticleSummary>,
     pub total: i64,
     pub page: i64,
@@ -63,7 +66,8 @@ pub struct HomeContent {
     pub headline: Option<ArticleSummary>,
     pub carousel: Vec<ArticleSummary>,
     pub latest: Vec<ArticleSummary>,
-    /// Each visible top-level column with its newest articles.
+    /// The columns the editor put on the homepage (by their homepage
+    /// order), each with its newest articles.
     pub blocks: Vec<(Column, Vec<ArticleSummary>)>,
     /// The visible tree, for the navigation.
     pub columns: Vec<Column>,
@@ -235,9 +239,20 @@ impl App {
             PER_PAGE,
         )
         .await?;
+        let children = children(&all, Some(column.id));
+        let mut blocks = Vec::new();
+        if page == 1 && column.kind == ColumnKind::SpecialTopic.code() {
+            for child in &children {
+                let ids = subtree(&all, child.id);
+                let items =
+                    stored::newest_in(&mut conn, site, &ids, self.now_ms(), 0, BLOCK_SIZE).await?;
+                blocks.push((child.clone(), items));
+            }
+        }
         Ok(Some(ColumnListing {
             trail: trail(&all, column.id),
-            children: children(&all, Some(column.id)),
+            children,
+            blocks,
             column,
             items,
             total,
@@ -256,8 +271,10 @@ impl App {
             .pop();
         let carousel = stored::featured(&mut conn, site, Feature::Carousel, now, 5).await?;
         let latest = stored::featured(&mut conn, site, Feature::Latest, now, 10).await?;
+        let mut chosen: Vec<&Column> = all.iter().filter(|c| c.home_order > 0).collect();
+        chosen.sort_by_key(|c| (c.home_order, c.sort_order, c.id.0));
         let mut blocks = Vec::new();
-        for column in children(&all, None) {
+        for column in chosen.into_iter().cloned() {
             let ids = subtree(&all, column.id);
             let items = stored::newest_in(&mut conn, site, &ids, now, 0, BLOCK_SIZE).await?;
             blocks.push((column, items));

@@ -245,6 +245,15 @@ pub const DEFAULT_TREE: [DefaultColumn; 14] = [
     ),
 ];
 
+/// The default homepage shows a block for each main column that lists
+/// articles, in tree order; the editor changes that per column.
+fn default_home_order(column: &DefaultColumn, place: i64) -> i64 {
+    match column.kind {
+        ColumnKind::SinglePage | ColumnKind::ExternalLink => 0,
+        _ => place,
+    }
+}
+
 fn default_fields(column: &DefaultColumn, sections: &[SectionId]) -> ColumnFields {
     ColumnFields {
         name: column.name.to_owned(),
@@ -254,6 +263,8 @@ fn default_fields(column: &DefaultColumn, sections: &[SectionId]) -> ColumnField
         update_period_days: column.period,
         external_url: None,
         description: String::new(),
+        home_order: 0,
+        banner_media_id: None,
     }
 }
 
@@ -279,7 +290,10 @@ impl App {
 
         let (mut main, mut sub) = (0, 0);
         for (i, column) in (1..).zip(DEFAULT_TREE.iter()) {
-            let fields = default_fields(column, &sections);
+            let fields = ColumnFields {
+                home_order: default_home_order(column, i),
+                ..default_fields(column, &sections)
+            };
             let parent = stored::insert(conn, site, None, i * SORT_STEP, &fields, now).await?;
             main += 1;
             for (j, child) in (1..).zip(column.subs) {

@@ -5,11 +5,12 @@
 use dangjian_domain::Invalid;
 use dangjian_domain::column::{
     self as rules, ColumnId, ColumnKind, parse_column_name, parse_description, parse_external_url,
-    parse_slug, parse_update_period,
+    parse_home_order, parse_slug, parse_update_period,
 };
 use dangjian_domain::ids::{SectionId, SiteId};
+use dangjian_domain::media::{MediaId, MediaKind};
 use dangjian_store::columns::{Column, ColumnFields};
-use dangjian_store::{Conn, StoreError, org};
+use dangjian_store::{Conn, StoreError, media, org};
 
 use super::nodes;
 use crate::{AppError, Result};
@@ -36,6 +37,12 @@ pub struct ColumnForm {
     pub external_url: String,
     #[serde(default)]
     pub description: String,
+    /// Place among the homepage blocks; empty or 0: not on the homepage.
+    #[serde(default)]
+    pub home_order: String,
+    /// Banner image (media id); empty for none.
+    #[serde(default)]
+    pub banner_media_id: String,
 }
 
 /// Where to put a column: a parent (empty: main column) and optionally its
@@ -101,6 +108,16 @@ impl ColumnForm {
             let taken = columns.iter().any(|c| c.slug == slug && Some(c.id) != this);
             if taken {
                 invalid.push("slug", "column.error.slug_taken");
+            }
+        }
+        if let Some(banner) = fields.as_ref().and_then(|f| f.banner_media_id) {
+            let usable = match media::get(conn, banner).await {
+                Ok(m) => m.site_id == site && m.kind == MediaKind::Image.code(),
+                Err(StoreError::NotFound) => false,
+                Err(other) => return Err(other.into()),
+            };
+            if !usable {
+                invalid.push("banner_media_id", "column.error.banner");
             }
         }
         if let Some(section) = fields.as_ref().and_then(|f| f.owner_section_id) {
@@ -174,6 +191,15 @@ impl ColumnForm {
             .map(SectionId);
         let period = invalid.collect(parse_update_period(&self.update_period_days));
         let description = invalid.collect(parse_description(&self.description));
+        let home_order = invalid.collect(parse_home_order(&self.home_order));
+        let banner = invalid
+            .collect(parse_optional_id(
+                &self.banner_media_id,
+                "banner_media_id",
+                "column.error.banner",
+            ))
+            .flatten()
+            .map(MediaId);
         Some(ColumnFields {
             name: name?,
             slug: slug?,
@@ -185,6 +211,8 @@ impl ColumnForm {
                 None => None,
             },
             description: description?,
+            home_order: home_order?,
+            banner_media_id: banner,
         })
     }
 }

@@ -41,6 +41,13 @@ pub struct ColumnInput {
     pub external_url: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// Place among the homepage blocks, 1–99; absent, null or 0: not on the
+    /// homepage.
+    #[serde(default)]
+    pub home_order: Option<Text>,
+    /// Banner image (an image of the site's media); absent or null: none.
+    #[serde(default)]
+    pub banner_media_id: Option<Text>,
     /// `PUT` only: hide (`true`) or show (`false`) the column.
     #[serde(default)]
     pub hidden: Option<bool>,
@@ -61,6 +68,8 @@ impl ColumnInput {
             update_period_days: text(self.update_period_days),
             external_url: self.external_url.unwrap_or_default(),
             description: self.description.unwrap_or_default(),
+            home_order: text(self.home_order),
+            banner_media_id: text(self.banner_media_id),
         };
         (form, self.hidden)
     }
@@ -94,6 +103,9 @@ pub struct ColumnView {
     pub update_period_days: i64,
     pub external_url: Option<String>,
     pub description: String,
+    /// Place among the homepage blocks (0: not on the homepage).
+    pub home_order: i64,
+    pub banner_media_id: Option<i64>,
     pub child_count: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -115,6 +127,8 @@ impl ColumnView {
             update_period_days: c.update_period_days,
             external_url: c.external_url,
             description: c.description,
+            home_order: c.home_order,
+            banner_media_id: c.banner_media_id.map(|m| m.0),
             child_count: c.child_count,
             created_at: c.created_at,
             updated_at: c.updated_at,

@@ -10,6 +10,7 @@ use dangjian_app::AppError;
 use dangjian_app::auth::SessionInfo;
 use dangjian_app::columns::{ColumnEntry, ColumnForm, MoveForm};
 use dangjian_app::domain::column::{self as rules, ColumnId, ColumnKind, Direction, Node};
+use dangjian_app::domain::media::MediaKind;
 use dangjian_app::records::Column;
 
 use super::org::Choice;
@@ -17,6 +18,7 @@ use super::{Notice, render};
 use crate::error::{WebError, WebResult};
 use crate::i18n::Locale;
 use crate::page::{FormErrors, Page};
+use crate::pages::media_choice::{MediaChoice, media_choices};
 use crate::session::Office;
 use crate::state::AppState;
 
@@ -47,6 +49,7 @@ struct TreePage {
     kinds: Vec<Choice>,
     parents: Vec<ParentChoice>,
     sections: Vec<Choice>,
+    banners: Vec<MediaChoice>,
     form: ColumnForm,
     errors: FormErrors,
 }
@@ -60,6 +63,7 @@ struct ColumnPage {
     kinds: Vec<Choice>,
     parents: Vec<ParentChoice>,
     sections: Vec<Choice>,
+    banners: Vec<MediaChoice>,
     form: ColumnForm,
     errors: FormErrors,
     moving: MoveForm,
@@ -189,6 +193,7 @@ async fn tree_page(state: &AppState, locale: Locale, session: &SessionInfo) -> W
         rows: tree_rows(locale, entries),
         kinds: kinds(locale),
         sections: section_choices(state, locale).await?,
+        banners: banner_choices(state, locale, session, "").await?,
         form: ColumnForm {
             kind: ColumnKind::ArticleList.code().to_owned(),
             update_period_days: "0".into(),
@@ -240,6 +245,10 @@ async fn column_page(
         .app
         .column_tree(&session.actor, column.site_id)
         .await?;
+    let banner = column
+        .banner_media_id
+        .map(|m| m.to_string())
+        .unwrap_or_default();
     let mut page = Page::for_session(locale, "column.edit.title", session);
     page.title = format!("{} · {}", page.title, column.name);
     Ok(ColumnPage {
@@ -248,6 +257,7 @@ async fn column_page(
         kinds: kinds(locale),
         parents: parent_choices(locale, &entries, Some(id)),
         sections: section_choices(state, locale).await?,
+        banners: banner_choices(state, locale, session, &banner).await?,
         form: form_of(&column),
         errors: FormErrors::default(),
         moving: MoveForm {
@@ -274,7 +284,27 @@ fn form_of(column: &Column) -> ColumnForm {
         update_period_days: column.update_period_days.to_string(),
         external_url: column.external_url.clone().unwrap_or_default(),
         description: column.description.clone(),
+        home_order: column.home_order.to_string(),
+        banner_media_id: column
+            .banner_media_id
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
     }
+}
+
+/// Images that may be a column's banner; `chosen` is the form's value.
+async fn banner_choices(
+    state: &AppState,
+    locale: Locale,
+    session: &SessionInfo,
+    chosen: &str,
+) -> WebResult<Vec<MediaChoice>> {
+    let chosen: Vec<String> = Some(chosen.trim())
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    media_choices(state, locale, session, MediaKind::Image, &chosen).await
 }
 
 fn respond(status: StatusCode, view: &ColumnPage) -> WebResult<Response> {

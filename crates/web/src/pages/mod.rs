@@ -7,6 +7,7 @@ pub mod columns;
 pub mod home;
 pub mod login;
 pub mod media;
+pub(crate) mod media_choice;
 pub mod org;
 pub mod settings;
 pub mod site_settings;

@@ -1,5 +1,6 @@
 //! The site's public facts (网站名称, 主办单位, contact, ICP备案号, 公安备案号,
-//! 网站标识码) that the portal's footer shows; set by a site editor,
+//! 网站标识码) that the portal's footer shows, its public address, and its
+//! appearance (logo, header banner, brand colour); set by a site editor,
 //! audited, and every public page refreshed at once.
 
 use std::collections::BTreeMap;
@@ -11,12 +12,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
 use dangjian_app::auth::SessionInfo;
+use dangjian_app::domain::media::MediaKind;
 use dangjian_app::site::{PROFILE_KEYS, SiteProfile};
 
 use super::{Notice, render};
 use crate::error::WebResult;
 use crate::i18n::Locale;
 use crate::page::{FormErrors, Page};
+use crate::pages::media_choice::{MediaChoice, media_choices};
 use crate::session::Office;
 use crate::state::AppState;
 
@@ -32,6 +35,11 @@ struct ProfileRow {
 struct SiteSettingsPage {
     page: Page,
     rows: Vec<ProfileRow>,
+    /// Chosen logo, banner and colour (as submitted or stored).
+    logo: String,
+    banner: String,
+    colour: String,
+    images: Vec<MediaChoice>,
     errors: FormErrors,
 }
 
@@ -52,23 +60,40 @@ fn rows(
             value: submitted
                 .get(key)
                 .cloned()
-                .unwrap_or_else(|| profile.value(key).to_owned()),
+                .unwrap_or_else(|| profile.value(key)),
         })
         .collect()
 }
 
-fn view(
+async fn view(
+    state: &AppState,
     locale: Locale,
     session: &SessionInfo,
     profile: &SiteProfile,
     submitted: &BTreeMap<String, String>,
     errors: FormErrors,
-) -> SiteSettingsPage {
-    SiteSettingsPage {
+) -> WebResult<SiteSettingsPage> {
+    let value = |key: &str| {
+        submitted
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| profile.value(key))
+    };
+    let (logo, banner) = (value("site.logo"), value("site.banner"));
+    let chosen: Vec<String> = [&logo, &banner]
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .cloned()
+        .collect();
+    Ok(SiteSettingsPage {
         page: Page::for_session(locale, "portal.settings.title", session),
         rows: rows(locale, profile, submitted),
+        images: media_choices(state, locale, session, MediaKind::Image, &chosen).await?,
+        colour: value("site.color"),
+        logo,
+        banner,
         errors,
-    }
+    })
 }
 
 pub async fn form(
@@ -81,12 +106,14 @@ pub async fn form(
     let profile = state.app.site_profile_view(&session.actor, site).await?;
     let locale = Locale::from_headers(&headers);
     let mut page = view(
+        &state,
         locale,
         &session,
         &profile,
         &BTreeMap::new(),
         FormErrors::default(),
-    );
+    )
+    .await?;
     page.page = page.page.with_notice(notice.ok.as_deref());
     Ok(render(&page)?.into_response())
 }
@@ -109,7 +136,7 @@ pub async fn submit(
             let locale = Locale::from_headers(&headers);
             let profile = state.app.site_profile_view(&session.actor, site).await?;
             let errors = FormErrors::new(locale, invalid.errors);
-            let page = view(locale, &session, &profile, &submitted, errors);
+            let page = view(&state, locale, &session, &profile, &submitted, errors).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(other) => Err(other.into()),

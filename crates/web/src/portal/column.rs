@@ -10,6 +10,7 @@ use dangjian_app::domain::column::{ColumnId, ColumnKind};
 use dangjian_app::domain::ids::SiteId;
 use dangjian_app::records::Column;
 
+use super::home::{Block, block};
 use super::{Chrome, Item, Link, PageQuery, Pager, Tags, chrome, html, is_web_url};
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
@@ -23,8 +24,29 @@ struct ColumnPage {
     description: String,
     trail: Vec<Link>,
     children: Vec<Link>,
+    /// A special topic's banner image.
+    banner: Option<Banner>,
+    /// A special topic's sub-columns with their newest articles.
+    blocks: Vec<Block>,
     items: Vec<Item>,
     pager: Pager,
+}
+
+/// An image atop a column page.
+struct Banner {
+    src: String,
+    alt: String,
+}
+
+async fn banner(state: &AppState, site: SiteId, column: &Column) -> WebResult<Option<Banner>> {
+    let Some(id) = column.banner_media_id else {
+        return Ok(None);
+    };
+    let found = state.app.public_media(site, &[id]).await?;
+    Ok(found.first().map(|m| Banner {
+        src: m.rendition_url("full").unwrap_or_else(|| m.url()),
+        alt: m.media.alt_text.clone(),
+    }))
 }
 
 /// The column and every visible column under it.
@@ -92,6 +114,12 @@ pub async fn page(
         description: column.description.clone(),
         trail: listing.trail.iter().map(Link::column).collect(),
         children: listing.children.iter().map(Link::column).collect(),
+        banner: banner(&state, site, column).await?,
+        blocks: listing
+            .blocks
+            .iter()
+            .map(|(c, items)| block(c, items))
+            .collect(),
         items: Item::list(&listing.items),
         pager,
         c,

@@ -95,9 +95,9 @@ async fn feed(
     slug: Option<&str>,
     format: Format,
 ) -> WebResult<Response> {
-    let origin = origin(state, headers);
     let site = state.app.default_site().await?;
     let profile = state.app.site_profile(site).await?;
+    let origin = origin(state, headers, &profile);
     let (title, page, column, tags) = match slug {
         None => (
             profile.name.clone(),

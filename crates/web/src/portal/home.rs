@@ -35,7 +35,7 @@ struct HomePage {
     quick: Vec<Link>,
 }
 
-fn block(column: &Column, items: &[dangjian_app::site::ArticleSummary]) -> Block {
+pub fn block(column: &Column, items: &[dangjian_app::site::ArticleSummary]) -> Block {
     Block {
         link: Link::column(column),
         items: Item::list(items),

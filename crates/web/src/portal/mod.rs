@@ -10,6 +10,7 @@ mod column;
 mod feeds;
 mod home;
 mod sitemap;
+mod theme;
 mod visits;
 
 use askama::Template;
@@ -54,6 +55,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/care/on", get(care_on))
         .route("/care/off", get(care_off))
+        .route("/theme/{file}", get(theme::stylesheet))
         .merge(pages)
 }
 
@@ -73,6 +75,11 @@ pub struct Chrome {
     pub nav: Vec<Link>,
     /// This page's path, for the care-mode switch to come back to.
     pub here: String,
+    /// The brand colour's stylesheet, when the site set a colour.
+    pub theme_css: Option<String>,
+    /// Logo and banner image URLs, when set.
+    pub logo: Option<String>,
+    pub banner: Option<String>,
 }
 
 impl Chrome {
@@ -105,6 +112,22 @@ pub async fn chrome(
         .collect();
     main.sort_by_key(|c| (c.sort_order, c.id.0));
     let nav = main.iter().map(Link::column).collect();
+    let images: Vec<_> = [site_profile.logo, site_profile.banner]
+        .into_iter()
+        .flatten()
+        .collect();
+    let media = if images.is_empty() {
+        Vec::new()
+    } else {
+        state.app.public_media(site, &images).await?
+    };
+    let image_url = |id: Option<dangjian_app::domain::media::MediaId>, size: &str| {
+        let item = media.iter().find(|m| Some(m.media.id) == id)?;
+        Some(item.rendition_url(size).unwrap_or_else(|| item.url()))
+    };
+    let logo = image_url(site_profile.logo, "thumb");
+    let banner = image_url(site_profile.banner, "full");
+    let theme_css = site_profile.colour.map(theme::href);
     Ok((
         site,
         Chrome {
@@ -114,6 +137,9 @@ pub async fn chrome(
             site: site_profile,
             nav,
             here: here.to_owned(),
+            theme_css,
+            logo,
+            banner,
         },
     ))
 }
@@ -249,9 +275,12 @@ pub fn document(
     Ok(response)
 }
 
-/// `https://host` or `http://host` of this request (feeds and the sitemap
-/// need absolute addresses).
-pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
+/// The site's address for feeds and the sitemap, which need absolute
+/// addresses: the configured 网站地址, else `http(s)://host` of this request.
+pub fn origin(state: &AppState, headers: &HeaderMap, profile: &SiteProfile) -> String {
+    if !profile.url.is_empty() {
+        return profile.url.clone();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())

@@ -33,8 +33,8 @@ struct Robots {
 }
 
 pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> WebResult<Response> {
-    let origin = origin(&state, &headers);
     let site = state.app.default_site().await?;
+    let origin = origin(&state, &headers, &state.app.site_profile(site).await?);
     let columns = state.app.public_columns(site).await?;
     let articles = state
         .app
@@ -65,7 +65,9 @@ pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> WebRe
 }
 
 pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> WebResult<Response> {
-    let sitemap = format!("{}/sitemap.xml", origin(&state, &headers));
+    let site = state.app.default_site().await?;
+    let profile = state.app.site_profile(site).await?;
+    let sitemap = format!("{}/sitemap.xml", origin(&state, &headers, &profile));
     document(
         &Robots { sitemap },
         "text/plain; charset=utf-8",

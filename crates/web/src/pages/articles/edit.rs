@@ -12,8 +12,7 @@ use dangjian_app::articles::edit::{ArticleDraft, ArticleForm};
 use dangjian_app::auth::SessionInfo;
 use dangjian_app::domain::article::{ArticleId, ArticleInput, ArticleStatus};
 use dangjian_app::domain::clock::{format_local, format_local_date, format_local_input};
-use dangjian_app::domain::media::{MediaId, MediaKind};
-use dangjian_app::media::MediaItem;
+use dangjian_app::domain::media::MediaKind;
 use serde::Deserialize;
 
 use super::{ColumnChoice, column_choices, may_publish, notice};
@@ -21,6 +20,7 @@ use crate::assets;
 use crate::error::WebResult;
 use crate::i18n::Locale;
 use crate::page::{FormErrors, Page};
+use crate::pages::media_choice::{MediaChoice, media_choices};
 use crate::pages::render;
 use crate::session::Office;
 use crate::state::AppState;
@@ -29,13 +29,6 @@ use crate::state::AppState;
 struct ColumnBox {
     choice: ColumnChoice,
     checked: bool,
-}
-
-/// An option of a media select or a media checkbox.
-struct MediaChoice {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 /// What the page says about a stored article.
@@ -48,6 +41,8 @@ struct Stored {
     created_at: String,
     withdrawn_reason: String,
     public_path: String,
+    /// The full public address, when the site's address is set.
+    public_url: Option<String>,
 }
 
 #[derive(Template)]
@@ -82,53 +77,6 @@ fn ids(list: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
-}
-
-/// The library's newest media of a kind, plus those the form names
-/// (first, in the form's order), as choices.
-async fn media_choices(
-    state: &AppState,
-    locale: Locale,
-    session: &SessionInfo,
-    kind: MediaKind,
-    chosen: &[String],
-) -> WebResult<Vec<MediaChoice>> {
-    let recent = state
-        .app
-        .media_list(&session.actor, Some(kind), 1)
-        .await?
-        .items;
-    let label = |item: &MediaItem| {
-        let mut label = format!("{}（#{}）", item.media.original_name, item.media.id);
-        if item.missing_alt() {
-            label.push_str(&locale.t("article.form.no_alt"));
-        }
-        label
-    };
-    let mut out: Vec<MediaChoice> = Vec::new();
-    for id in chosen {
-        let item = match id.parse::<i64>() {
-            Ok(n) => state.app.media_item(&session.actor, MediaId(n)).await.ok(),
-            Err(_) => None,
-        };
-        let shown = item.as_ref().map_or_else(|| format!("#{id}"), label);
-        out.push(MediaChoice {
-            value: id.clone(),
-            label: shown,
-            selected: true,
-        });
-    }
-    for item in &recent {
-        let value = item.media.id.to_string();
-        if !out.iter().any(|c| c.value == value) {
-            out.push(MediaChoice {
-                label: label(item),
-                value,
-                selected: false,
-            });
-        }
-    }
-    Ok(out)
 }
 
 async fn edit_page(
@@ -185,6 +133,11 @@ async fn edit_page(
                 created_at: format_local(a.created_at),
                 withdrawn_reason: a.withdrawn_reason.clone(),
                 public_path: format!("/article/{}", a.id),
+                public_url: state
+                    .app
+                    .site_profile(site)
+                    .await?
+                    .public_url(&format!("/article/{}", a.id)),
             };
             ("article.edit.title", Some(stored))
         }
