@@ -22,8 +22,16 @@ mod listeners;
 mod login;
 #[path = "office/media.rs"]
 mod media;
+#[path = "office/page_cache.rs"]
+mod page_cache;
 #[path = "office/portal.rs"]
 mod portal;
+#[path = "office/ranking.rs"]
+mod ranking;
+#[path = "office/review.rs"]
+mod review;
+#[path = "office/revisions.rs"]
+mod revisions;
 #[path = "office/schema.rs"]
 mod schema;
 #[path = "office/separation.rs"]

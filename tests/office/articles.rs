@@ -125,6 +125,25 @@ async fn setup() -> Setup {
     }
 }
 
+/// Makes the default workflow one without stages, through the office's
+/// workflow page, so the editor's submission publishes at once.
+async fn publish_directly(t: &TestApp, editor: &Browser) {
+    let id = {
+        let mut conn = t.app.store().read().await.expect("connection");
+        dangjian_store::review::workflows(&mut conn, t.init_report.site)
+            .await
+            .expect("workflows")
+            .into_iter()
+            .find(|w| w.is_default)
+            .expect("a default workflow")
+            .id
+    };
+    editor
+        .post_form(&format!("/workflows/{id}"), &[("name", "直接发布")])
+        .await
+        .assert_redirect("/workflows?ok=saved");
+}
+
 /// The article form's fields.
 fn fields<'a>(title: &'a str, column: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -187,6 +206,7 @@ async fn audit_outcomes(t: &TestApp, action: &str) -> Vec<Outcome> {
 async fn articles_an_editor_writes_publishes_and_withdraws() {
     let s = setup().await;
     let (t, b) = (&s.t, &s.editor);
+    publish_directly(t, b).await;
 
     let empty = b.get("/articles").await;
     empty
@@ -235,7 +255,7 @@ async fn articles_an_editor_writes_publishes_and_withdraws() {
         .assert_contains("测试bianji");
 
     // Publishing is refused while an image has no alt text.
-    let publish = format!("/articles/{id}/publish");
+    let publish = format!("/articles/{id}/submit");
     b.post_form(&publish, &[])
         .await
         .assert_status(422)
@@ -294,7 +314,7 @@ async fn articles_an_editor_writes_publishes_and_withdraws() {
     for action in [
         "article.create",
         "article.update",
-        "article.publish",
+        "article.submit",
         "article.withdraw",
     ] {
         let outcomes = audit_outcomes(t, action).await;
@@ -303,13 +323,13 @@ async fn articles_an_editor_writes_publishes_and_withdraws() {
             "{action}: {outcomes:?}"
         );
     }
-    let publishes = audit_outcomes(t, "article.publish").await;
+    let publishes = audit_outcomes(t, "article.submit").await;
     assert!(publishes.contains(&Outcome::Failure), "{publishes:?}");
     assert_eq!(t.app.audit_verify().await.expect("verify").fault, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn articles_an_information_officer_writes_drafts_but_does_not_publish() {
+async fn articles_an_information_officer_writes_and_submits_but_does_not_publish() {
     let s = setup().await;
     let (t, o) = (&s.t, &s.officer);
     o.get("/")
@@ -323,55 +343,59 @@ async fn articles_an_information_officer_writes_drafts_but_does_not_publish() {
             .await,
     );
     let page = o.get(&format!("/articles/{id}")).await;
-    page.assert_status(200).assert_contains("乡镇党建信息");
-    assert!(
-        !page.contains(&format!("/articles/{id}/publish")),
-        "publish offered"
-    );
+    page.assert_status(200)
+        .assert_contains("乡镇党建信息")
+        .assert_contains("提交审核")
+        .assert_contains("科室负责人审核");
     o.post_form(
         &format!("/articles/{id}"),
         &fields("乡镇党建信息（修改）", &s.column, FIXED_BODY),
     )
     .await
     .assert_redirect(&format!("/articles/{id}?ok=saved"));
-    o.get(&format!("/articles/{id}")).await.assert_status(200);
-    o.post_form(&format!("/articles/{id}/publish"), &[])
+    o.post_form(&format!("/articles/{id}/submit"), &[])
         .await
-        .assert_status(403);
-    let csrf = api_csrf(o).await;
-    o.send_json(
-        Method::POST,
-        &format!("/api/v1/articles/{id}/publish"),
-        None,
-        Some(&csrf),
-    )
-    .await
-    .assert_status(403);
-
-    // Once the editor has published it, the officer can no longer change it.
-    s.editor
-        .get(&format!("/articles/{id}"))
-        .await
-        .assert_status(200);
-    s.editor
-        .post_form(&format!("/articles/{id}/publish"), &[])
-        .await
-        .assert_redirect(&format!("/articles/{id}?ok=published"));
+        .assert_redirect(&format!("/articles/{id}?ok=submitted"));
     o.get(&format!("/articles/{id}"))
         .await
         .assert_status(200)
+        .assert_contains("审核中")
         .assert_contains("只有网站编辑可以修改");
+
+    // In review, its author can neither change nor approve it, and the
+    // site editor cannot skip the reviewers.
     o.post_form(
         &format!("/articles/{id}"),
         &fields("偷改标题", &s.column, FIXED_BODY),
     )
     .await
     .assert_status(403);
+    o.post_form(&format!("/articles/{id}/approve"), &[])
+        .await
+        .assert_status(403)
+        .assert_contains("您不负责该文章当前的审核环节");
+    let csrf = api_csrf(o).await;
+    o.send_json(
+        Method::POST,
+        &format!("/api/v1/articles/{id}/approve"),
+        Some(&json!({"comment": ""})),
+        Some(&csrf),
+    )
+    .await
+    .assert_status(403);
+    s.editor
+        .post_form(&format!("/articles/{id}/approve"), &[])
+        .await
+        .assert_status(403);
     o.post_form(&format!("/articles/{id}/withdraw"), &[("reason", "想撤")])
         .await
         .assert_status(403);
-    let denied = audit_outcomes(t, "article.publish").await;
+    let denied = audit_outcomes(t, "article.approve").await;
     assert!(denied.contains(&Outcome::Denied), "{denied:?}");
+    t.public()
+        .get(&format!("/article/{id}"))
+        .await
+        .assert_status(404);
 }
 
 fn error_codes(reply: &Reply) -> Vec<String> {
@@ -389,6 +413,7 @@ fn error_codes(reply: &Reply) -> Vec<String> {
 async fn articles_the_api_writes_lists_publishes_and_withdraws() {
     let s = setup().await;
     let b = &s.editor;
+    publish_directly(&s.t, b).await;
     let csrf = api_csrf(b).await;
     let send = |method: Method, path: String, body: Option<Value>| {
         let csrf = csrf.clone();
@@ -432,7 +457,7 @@ async fn articles_the_api_writes_lists_publishes_and_withdraws() {
     let items = list.json()["items"].as_array().cloned().unwrap_or_default();
     assert!(items.iter().any(|a| a["id"] == id), "{items:?}");
 
-    let refused = send(Method::POST, format!("/api/v1/articles/{id}/publish"), None).await;
+    let refused = send(Method::POST, format!("/api/v1/articles/{id}/submit"), None).await;
     refused.assert_status(422);
     assert_eq!(error_codes(&refused), ["error.article.images_need_alt"]);
 
@@ -456,7 +481,7 @@ async fn articles_the_api_writes_lists_publishes_and_withdraws() {
     assert_eq!(article["headline"], true);
     assert_eq!(article["status"], "draft");
 
-    let published = send(Method::POST, format!("/api/v1/articles/{id}/publish"), None).await;
+    let published = send(Method::POST, format!("/api/v1/articles/{id}/submit"), None).await;
     published.assert_status(200);
     assert_eq!(published.json()["status"], "published");
     assert_eq!(published.json()["public_path"], format!("/article/{id}"));

@@ -35,6 +35,7 @@ pub(crate) async fn setup() -> Setup {
         .person_with_role(&sys, &sec, "menhu", "门户编辑", "site_editor")
         .await;
     let editor = t.actor("menhu", &person.password, &person.secret).await;
+    t.publish_directly(&editor).await;
     let office = person.browser;
     let site = t.init_report.site;
     Setup {
@@ -66,6 +67,7 @@ impl Setup {
                 ..ArticleInput::default()
             },
             body: body.into(),
+            ..ArticleForm::default()
         }
     }
 
@@ -84,7 +86,7 @@ impl Setup {
         let id = self.draft(column, title).await;
         self.t
             .app
-            .publish_article(&self.editor, id)
+            .submit_article(&self.editor, id)
             .await
             .expect("publish");
         id
@@ -160,7 +162,7 @@ async fn portal_shows_published_articles_only_with_bounds_and_410() {
         .await
         .expect("create");
     t.app
-        .publish_article(&s.editor, future)
+        .submit_article(&s.editor, future)
         .await
         .expect("publish");
 
@@ -553,7 +555,7 @@ async fn column_pages_put_pinned_first_and_count_each_article_once() {
             .await
             .expect("create");
     s.t.app
-        .publish_article(&s.editor, placed_id)
+        .submit_article(&s.editor, placed_id)
         .await
         .expect("publish");
 

@@ -32,6 +32,7 @@ async fn setup() -> Setup {
         .person_with_role(&sys, &sec, "tongji", "统计编辑", "site_editor")
         .await;
     let editor = t.actor("tongji", &person.password, &person.secret).await;
+    t.publish_directly(&editor).await;
     let office = person.browser;
     let site = t.init_report.site;
     Setup {
@@ -54,6 +55,7 @@ impl Setup {
                 ..ArticleInput::default()
             },
             body: format!("<p>{title}的正文</p>"),
+            ..ArticleForm::default()
         };
         let id = self
             .t
@@ -63,7 +65,7 @@ impl Setup {
             .expect("create");
         self.t
             .app
-            .publish_article(&self.editor, id)
+            .submit_article(&self.editor, id)
             .await
             .expect("publish");
         (id, column.slug.clone())

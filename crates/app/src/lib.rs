@@ -17,6 +17,7 @@ mod error;
 pub mod media;
 pub mod org;
 mod passwords;
+pub mod review;
 pub mod roles;
 pub mod settings;
 pub mod setup;

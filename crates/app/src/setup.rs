@@ -82,6 +82,7 @@ impl App {
         self.audit(&mut tx, console_subject(&console), event)
             .await?;
         self.lay_default_tree(&mut tx, site, unit, &console).await?;
+        self.lay_default_workflow(&mut tx, site).await?;
         tx.commit().await?;
 
         let mut accounts = Vec::new();

@@ -143,9 +143,7 @@ type ParsedProfile = (Vec<(&'static str, String)>, Vec<(&'static str, MediaId)>)
 /// Checks the submitted profile and appearance; returns the values to
 /// store (normalised) and the images named, which must still be checked
 /// against the media library.
-fn parse_profile(
-    submitted: &BTreeMap<String, String>,
-) -> Result<ParsedProfile> {
+fn parse_profile(submitted: &BTreeMap<String, String>) -> Result<ParsedProfile> {
     let mut invalid = Invalid::default();
     let mut values = Vec::new();
     let mut images = Vec::new();

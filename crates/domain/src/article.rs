@@ -19,12 +19,18 @@ impl std::fmt::Display for ArticleId {
     }
 }
 
-/// Where an article stands. The review workflow will add its stages between
-/// draft and published.
+/// Where an article stands: written, reviewed stage by stage (see
+/// `workflow`), then published at once or at its scheduled minute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ArticleStatus {
     Draft,
+    /// Submitted: waiting at a stage of its workflow.
+    InReview,
+    /// Sent back to its author with a comment.
+    Returned,
+    /// Approved; the scheduler publishes it at its publish time.
+    Scheduled,
     Published,
     /// 撤稿: taken off every page; its URL answers 410.
     Withdrawn,
@@ -34,19 +40,30 @@ impl ArticleStatus {
     pub fn code(self) -> &'static str {
         match self {
             ArticleStatus::Draft => "draft",
+            ArticleStatus::InReview => "in_review",
+            ArticleStatus::Returned => "returned",
+            ArticleStatus::Scheduled => "scheduled",
             ArticleStatus::Published => "published",
             ArticleStatus::Withdrawn => "withdrawn",
         }
     }
 
+    pub const ALL: [ArticleStatus; 6] = [
+        ArticleStatus::Draft,
+        ArticleStatus::InReview,
+        ArticleStatus::Returned,
+        ArticleStatus::Scheduled,
+        ArticleStatus::Published,
+        ArticleStatus::Withdrawn,
+    ];
+
     pub fn from_code(code: &str) -> Option<ArticleStatus> {
-        [
-            ArticleStatus::Draft,
-            ArticleStatus::Published,
-            ArticleStatus::Withdrawn,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Its author may still change it (before submission or once returned).
+    pub fn editable_by_author(self) -> bool {
+        matches!(self, ArticleStatus::Draft | ArticleStatus::Returned)
     }
 
     pub fn label_key(self) -> String {

@@ -8,14 +8,17 @@ pub mod audit;
 pub mod clock;
 pub mod colour;
 pub mod column;
+pub mod diff;
 pub mod ids;
 pub mod invalid;
 pub mod media;
 pub mod org;
 pub mod password;
 pub mod role;
+pub mod scoring;
 pub mod security;
 pub mod site;
 pub mod visit;
+pub mod workflow;
 
 pub use invalid::{FieldError, Invalid};

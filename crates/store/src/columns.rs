@@ -34,6 +34,8 @@ pub struct Column {
     pub home_order: i64,
     /// The banner image shown atop the column's page (专题 banner).
     pub banner_media_id: Option<MediaId>,
+    /// The review workflow set on this column (sub-columns inherit it).
+    pub workflow_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
     pub child_count: i64,
@@ -51,11 +53,13 @@ pub struct ColumnFields {
     pub description: String,
     pub home_order: i64,
     pub banner_media_id: Option<MediaId>,
+    /// Its own review workflow; `None` inherits the parent's.
+    pub workflow_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT c.id, c.site_id, c.parent_id, c.name, c.slug, c.kind, c.sort_order,
     c.hidden, c.owner_section_id, s.name AS owner_section_name, c.update_period_days,
-    c.external_url, c.description, c.home_order, c.banner_media_id, c.created_at, c.updated_at,
+    c.external_url, c.description, c.home_order, c.banner_media_id, c.workflow_id, c.created_at, c.updated_at,
     (SELECT COUNT(*) FROM columns k WHERE k.parent_id = c.id) AS child_count
     FROM columns c LEFT JOIN sections s ON s.id = c.owner_section_id";
 
@@ -70,8 +74,8 @@ pub async fn insert(
     let id: i64 = sqlx::query(
         "INSERT INTO columns (site_id, parent_id, name, slug, kind, sort_order, hidden,
             owner_section_id, update_period_days, external_url, description, home_order,
-            banner_media_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+            banner_media_id, workflow_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
     )
     .bind(site.0)
     .bind(parent.map(|p| p.0))
@@ -85,6 +89,7 @@ pub async fn insert(
     .bind(&fields.description)
     .bind(fields.home_order)
     .bind(fields.banner_media_id.map(|m| m.0))
+    .bind(fields.workflow_id)
     .bind(now)
     .fetch_one(conn)
     .await?
@@ -96,8 +101,8 @@ pub async fn update(conn: &mut Conn, id: ColumnId, fields: &ColumnFields, now: i
     let done = sqlx::query(
         "UPDATE columns SET name = $1, slug = $2, kind = $3, owner_section_id = $4,
             update_period_days = $5, external_url = $6, description = $7, home_order = $8,
-            banner_media_id = $9, updated_at = $10
-         WHERE id = $11",
+            banner_media_id = $9, workflow_id = $10, updated_at = $11
+         WHERE id = $12",
     )
     .bind(&fields.name)
     .bind(&fields.slug)
@@ -108,6 +113,7 @@ pub async fn update(conn: &mut Conn, id: ColumnId, fields: &ColumnFields, now: i
     .bind(&fields.description)
     .bind(fields.home_order)
     .bind(fields.banner_media_id.map(|m| m.0))
+    .bind(fields.workflow_id)
     .bind(now)
     .bind(id.0)
     .execute(conn)
@@ -216,6 +222,7 @@ fn from_row(row: &AnyRow) -> Result<Column> {
         description: row.try_get("description")?,
         home_order: row.try_get("home_order")?,
         banner_media_id: banner.map(MediaId),
+        workflow_id: row.try_get("workflow_id")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         child_count: row.try_get("child_count")?,

@@ -18,6 +18,8 @@ pub mod media;
 pub mod migrate;
 pub mod org;
 mod pool;
+pub mod review;
+pub mod revisions;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

@@ -65,6 +65,27 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 8,
+        name: "workflow",
+        common: include_str!("../migrations/0008_workflow.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 9,
+        name: "revisions",
+        common: include_str!("../migrations/0009_revisions.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 10,
+        name: "assessment",
+        common: include_str!("../migrations/0010_assessment.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Any number unique to this program, for PostgreSQL's advisory lock that

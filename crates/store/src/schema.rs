@@ -17,7 +17,9 @@ pub async fn describe(store: &Store) -> Result<Vec<String>> {
     Ok(lines)
 }
 
-/// Names of the program's tables, in an order that respects foreign keys.
+/// Names of the program's tables, in an order that respects foreign keys:
+/// every table after the tables it refers to (creation order alone is not
+/// enough: a later migration may add a reference to a newer table).
 pub async fn tables(store: &Store) -> Result<Vec<String>> {
     let mut conn = store.read().await?;
     let sql = match store.backend() {
@@ -30,9 +32,68 @@ pub async fn tables(store: &Store) -> Result<Vec<String>> {
         }
     };
     let rows = sqlx::query(sql).fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| r.try_get::<String, _>(0).map_err(Into::into))
-        .collect()
+    let created: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<std::result::Result<_, _>>()?;
+    let references = references(&mut conn, store.backend(), &created).await?;
+    Ok(referenced_first(created, &references))
+}
+
+/// (table, table it refers to) pairs.
+async fn references(
+    conn: &mut Conn,
+    backend: Backend,
+    tables: &[String],
+) -> Result<Vec<(String, String)>> {
+    let mut pairs = Vec::new();
+    match backend {
+        Backend::Sqlite => {
+            for table in tables {
+                let rows = sqlx::query("SELECT \"table\" FROM pragma_foreign_key_list($1)")
+                    .bind(table)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                for row in rows {
+                    pairs.push((table.clone(), row.try_get::<String, _>(0)?));
+                }
+            }
+        }
+        Backend::Postgres => {
+            let rows = sqlx::query(
+                "SELECT t.relname::text, r.relname::text FROM pg_constraint c
+                 JOIN pg_class t ON t.oid = c.conrelid
+                 JOIN pg_class r ON r.oid = c.confrelid
+                 JOIN pg_namespace n ON n.oid = t.relnamespace
+                 WHERE c.contype = 'f' AND n.nspname = current_schema()",
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            for row in rows {
+                pairs.push((row.try_get(0)?, row.try_get(1)?));
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+/// Creation order, except that a table waits for the tables it refers to
+/// (a reference to itself, like a parent column, does not count).
+fn referenced_first(created: Vec<String>, references: &[(String, String)]) -> Vec<String> {
+    let mut placed: Vec<String> = Vec::with_capacity(created.len());
+    let mut pending = created;
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|table| {
+            references
+                .iter()
+                .filter(|(from, to)| from == table && to != table)
+                .all(|(_, to)| placed.contains(to) || !pending.contains(to))
+        });
+        // A cycle would leave nothing ready: keep creation order then.
+        let next = ready.unwrap_or(0);
+        placed.push(pending.remove(next));
+    }
+    placed
 }
 
 fn neutral_type(declared: &str) -> &'static str {
@@ -169,4 +230,29 @@ fn index_line(table: &str, unique: bool, columns: &[String]) -> String {
         if unique { " unique" } else { "" },
         columns.join(", ")
     )
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::referenced_first;
+
+    #[test]
+    fn tables_come_after_the_tables_they_refer_to() {
+        let created = ["sites", "columns", "media", "workflows"]
+            .map(String::from)
+            .to_vec();
+        let refs = [
+            ("columns", "sites"),
+            ("columns", "columns"),
+            ("columns", "media"),
+            ("columns", "workflows"),
+            ("media", "sites"),
+            ("workflows", "sites"),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()));
+        assert_eq!(
+            referenced_first(created, &refs),
+            ["sites", "media", "workflows", "columns"]
+        );
+    }
 }

@@ -222,6 +222,22 @@ impl TestApp {
         display_name: &str,
         role: &str,
     ) -> Admin {
+        let site = format!("site:{}", self.init_report.site.0);
+        self.person_with_role_in(sys, sec, username, display_name, role, &site)
+            .await
+    }
+
+    /// Like `person_with_role`, granted in `scope` (`section:7`, `unit:1`,
+    /// `site:1`).
+    pub async fn person_with_role_in(
+        &self,
+        sys: &Admin,
+        sec: &Admin,
+        username: &str,
+        display_name: &str,
+        role: &str,
+        scope: &str,
+    ) -> Admin {
         let body = serde_json::json!({
             "username": username,
             "display_name": display_name,
@@ -244,7 +260,6 @@ impl TestApp {
             .expect("one-time password")
             .to_owned();
         let id = self.user_id(username).await;
-        let site = self.init_report.site.0.to_string();
         sec.browser
             .get(&format!("/users/{id}"))
             .await
@@ -252,7 +267,7 @@ impl TestApp {
         sec.browser
             .post_form(
                 &format!("/users/{id}/grants"),
-                &[("role", role), ("scope", &format!("site:{site}"))],
+                &[("role", role), ("scope", scope)],
             )
             .await
             .assert_redirect(&format!("/users/{id}?ok=granted"));
@@ -277,6 +292,26 @@ impl TestApp {
             .console_login(username, password, Some(&code))
             .await
             .unwrap_or_else(|e| panic!("console login of {username} failed: {e}"))
+    }
+
+    /// Makes the site's default workflow one without stages, so a site
+    /// editor's submission publishes at once (for tests about the portal,
+    /// not about review).
+    pub async fn publish_directly(&self, editor: &dangjian_app::actor::Actor) {
+        let site = self.init_report.site;
+        let workflows = self.app.workflows(editor, site).await.expect("workflows");
+        let default = workflows
+            .iter()
+            .find(|w| w.is_default)
+            .expect("a default workflow");
+        let form = dangjian_app::review::WorkflowForm {
+            name: "直接发布".into(),
+            stages: Vec::new(),
+        };
+        self.app
+            .update_workflow(editor, default.id, &form)
+            .await
+            .expect("a workflow without stages");
     }
 }
 

@@ -97,14 +97,23 @@ impl Server {
             let _ = stop.send(true);
         });
         tokio::spawn(sweep_periodically(self.state.app.clone(), stopped.clone()));
+        tokio::spawn(dangjian_app::review::scheduler::run_scheduler(
+            self.state.app.clone(),
+            node_name(),
+            stopped.clone(),
+        ));
         tokio::spawn(flush_visits_periodically(
             self.state.app.clone(),
             stopped.clone(),
         ));
+        tokio::spawn(metrics::upkeep_periodically(
+            self.state.metrics.clone(),
+            stopped.clone(),
+        ));
         let app = self.state.app.clone();
-        let public = serve(
+        let public = serve_public(
             self.public,
-            public_router(self.state.clone()),
+            public::service(self.state.clone()),
             stopped.clone(),
         );
         let office = serve(self.office, office_router(self.state), stopped);
@@ -116,6 +125,12 @@ impl Server {
         served?;
         Ok(())
     }
+}
+
+/// How this node names itself in the scheduler's claims: host and process.
+fn node_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "node".to_owned());
+    format!("{host}:{}", std::process::id())
 }
 
 /// Every ten seconds, writes the page views counted in memory.
@@ -166,4 +181,44 @@ async fn serve(
         let _ = stopped.wait_for(|stop| *stop).await;
     })
     .await
+}
+
+/// The public listener: `PublicService` per connection, told its peer.
+async fn serve_public(
+    listener: TcpListener,
+    service: public::PublicService,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) -> io::Result<()> {
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, MakePublic(service))
+        .with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        })
+        .await
+}
+
+/// Makes the public service of each accepted connection.
+#[derive(Clone)]
+struct MakePublic(public::PublicService);
+
+impl<L> tower::Service<axum::serve::IncomingStream<'_, L>> for MakePublic
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+{
+    type Response = public::PublicService;
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, stream: axum::serve::IncomingStream<'_, L>) -> Self::Future {
+        std::future::ready(Ok(self.0.for_peer(*stream.remote_addr())))
+    }
 }

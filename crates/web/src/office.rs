@@ -46,8 +46,45 @@ pub fn router(state: AppState) -> Router {
             "/articles/{id}",
             get(pages::articles::edit_form).post(pages::articles::update),
         )
-        .route("/articles/{id}/publish", post(pages::articles::publish))
+        .route("/ranking", get(pages::ranking::page))
+        .route("/ranking/rules", post(pages::ranking::update_rules))
+        .route("/ranking.xlsx", get(pages::ranking::xlsx))
+        .route("/ranking/bulletin.docx", get(pages::ranking::bulletin))
+        .route("/ranking/assessment.docx", get(pages::ranking::assessment))
+        .route("/articles/{id}/adoption", post(pages::articles::adoption))
+        .route(
+            "/articles/{id}/instruction",
+            post(pages::articles::instruction),
+        )
+        .route("/review", get(pages::review::tasks))
+        .route("/review/approve", post(pages::review::approve_many))
+        .route("/notifications", get(pages::review::notifications))
+        .route("/notifications/read", post(pages::review::mark_read))
+        .route(
+            "/workflows",
+            get(pages::workflows::list).post(pages::workflows::create),
+        )
+        .route("/workflows/new", get(pages::workflows::new_form))
+        .route(
+            "/workflows/{id}",
+            get(pages::workflows::edit).post(pages::workflows::update),
+        )
+        .route("/articles/{id}/submit", post(pages::articles::submit))
+        .route("/articles/{id}/approve", post(pages::articles::approve))
+        .route("/articles/{id}/return", post(pages::articles::send_back))
         .route("/articles/{id}/withdraw", post(pages::articles::withdraw))
+        .route(
+            "/articles/{id}/revisions",
+            get(pages::articles::revision_list),
+        )
+        .route(
+            "/articles/{id}/revisions/compare",
+            get(pages::articles::revision_compare),
+        )
+        .route(
+            "/articles/{id}/revisions/{number}/restore",
+            post(pages::articles::revision_restore),
+        )
         .route("/users", get(users::list).post(users::create))
         .route("/users/new", get(users::new_form))
         .route("/users/{id}", get(users::show).post(users::update))

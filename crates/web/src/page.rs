@@ -24,6 +24,12 @@ pub struct Nav {
     pub articles: bool,
     /// Visit statistics (site editors).
     pub stats: bool,
+    /// Review workflows (site editors).
+    pub workflows: bool,
+    /// The to-do queue (writers and reviewers).
+    pub tasks: bool,
+    /// The upload ranking (editors and reviewers).
+    pub ranking: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +44,9 @@ pub struct Page {
     /// A notice after a successful action (message key suffix).
     pub notice: Option<String>,
     pub css: &'static str,
+    /// Items in the person's to-do queue, and unread notifications.
+    pub tasks: usize,
+    pub unread: i64,
 }
 
 impl Page {
@@ -52,6 +61,8 @@ impl Page {
             nav: Nav::default(),
             notice: None,
             css: assets::office_css_path(),
+            tasks: 0,
+            unread: 0,
         }
     }
 
@@ -70,6 +81,11 @@ impl Page {
                 columns: actor.can(Permission::ManageSite),
                 articles: actor.can(Permission::WriteArticles) || actor.can(Permission::ManageSite),
                 stats: actor.can(Permission::ManageSite),
+                workflows: actor.can(Permission::ManageSite),
+                ranking: actor.can(Permission::ManageSite) || actor.can(Permission::ReviewArticles),
+                tasks: actor.can(Permission::WriteArticles)
+                    || actor.can(Permission::ReviewArticles)
+                    || actor.can(Permission::ManageSite),
             }
         } else {
             Nav::default()
@@ -83,6 +99,8 @@ impl Page {
             nav,
             notice: None,
             css: assets::office_css_path(),
+            tasks: session.review.tasks,
+            unread: session.review.unread,
         }
     }
 

@@ -54,13 +54,29 @@ pub async fn load(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let check = match cookie(request.headers(), SESSION_COOKIE) {
+    let mut check = match cookie(request.headers(), SESSION_COOKIE) {
         Some(token) if !token.is_empty() => match state.app.authenticate(&token, &client.0).await {
             Ok(check) => Some(check),
             Err(error) => return WebError::from(error).into_response(),
         },
         _ => None,
     };
+    // Pages show the person's to-do and unread counts in their header.
+    let page =
+        request.method() == axum::http::Method::GET && !request.uri().path().starts_with("/api/");
+    if let Some(SessionCheck::Valid(info)) = check.as_mut()
+        && page
+        && info.stage == Stage::Active
+    {
+        let counts = match state.app.default_site().await {
+            Ok(site) => state.app.review_counts(&info.actor, site).await,
+            Err(error) => Err(error),
+        };
+        match counts {
+            Ok(counts) => info.review = counts,
+            Err(error) => return WebError::from(error).into_response(),
+        }
+    }
     request.extensions_mut().insert(LoadedSession(check));
     next.run(request).await
 }

@@ -1,15 +1,17 @@
-//! Writing and publishing articles. Until the review workflow exists, an
-//! information officer or site editor writes drafts and the site editor
-//! publishes and withdraws directly.
+//! Writing articles: drafts by the officers of the owning section (or a
+//! site editor), saved with a version check so nobody overwrites another's
+//! change unseen; and 撤稿 by a site editor. Publication goes through the
+//! review workflow (`review::flow`).
 
 use dangjian_domain::article::{ArticleFields, ArticleId, ArticleInput, ArticleStatus};
-use dangjian_domain::audit::Outcome;
 use dangjian_domain::column::{ColumnId, ColumnKind};
 use dangjian_domain::ids::SiteId;
 use dangjian_domain::media::{MediaId, MediaKind};
 use dangjian_domain::role::Permission;
+use dangjian_domain::workflow::writes_for;
 use dangjian_domain::{Invalid, account::bounded_text};
 use dangjian_store::articles::{self as stored, Article, ArticleRecord};
+use dangjian_store::review::{self, NewEvent, jobs};
 use dangjian_store::{Conn, StoreError, columns, media};
 use serde::Deserialize;
 
@@ -26,6 +28,9 @@ pub struct ArticleForm {
     #[serde(flatten)]
     pub fields: ArticleInput,
     pub body: String,
+    /// The version (count of saves) the editor started from; a save over a
+    /// newer version is refused instead of silently overwriting it.
+    pub version: String,
 }
 
 /// Bodies larger than this are refused (a long report is ~100 KB of HTML).
@@ -35,6 +40,8 @@ const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct ArticleDraft {
     pub article: Article,
+    /// How many times its text was saved (the form echoes it back).
+    pub version: i64,
     pub extra_columns: Vec<ColumnId>,
     pub attachments: Vec<MediaId>,
 }
@@ -144,6 +151,7 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store().write().await?;
         check_references(&mut tx, site, &fields).await?;
+        self.check_writes_for(&mut tx, actor, site, &fields).await?;
         let publish_at = fields.publish_at.unwrap_or(now);
         let id = stored::insert(
             &mut tx,
@@ -153,6 +161,7 @@ impl App {
         .await?;
         stored::set_extra_columns(&mut tx, id, &fields.extra_columns).await?;
         stored::set_attachments(&mut tx, id, &fields.attachments).await?;
+        self.record_revision(&mut tx, id, actor, "created").await?;
         let event =
             Event::success("article.create", format!("article:{id}")).with_detail(&fields.title);
         self.audit(&mut tx, actor.into(), event).await?;
@@ -182,13 +191,20 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store().write().await?;
         let before = stored::get(&mut tx, id).await?;
-        if before.status != ArticleStatus::Draft && !actor.can(Permission::ManageSite) {
+        if !before.status.editable_by_author() && !actor.can(Permission::ManageSite) {
             drop(tx);
             self.require(actor, Permission::ManageSite, "article.update", object)
                 .await?;
             return Err(AppError::Forbidden("error.forbidden"));
         }
+        let version = review::edit_version(&mut tx, id).await?;
+        if !form.version.trim().is_empty() && form.version.trim() != version.to_string() {
+            return Err(AppError::Conflict("error.article.changed_meanwhile"));
+        }
+        review::bump_edit_version(&mut tx, id).await?;
         check_references(&mut tx, before.site_id, &fields).await?;
+        self.check_writes_for(&mut tx, actor, before.site_id, &fields)
+            .await?;
         let publish_at = fields.publish_at.unwrap_or(before.publish_at);
         stored::update(
             &mut tx,
@@ -200,6 +216,7 @@ impl App {
         let old_columns = stored::extra_columns(&mut tx, id).await?;
         stored::set_extra_columns(&mut tx, id, &fields.extra_columns).await?;
         stored::set_attachments(&mut tx, id, &fields.attachments).await?;
+        self.record_revision(&mut tx, id, actor, "").await?;
         let event = Event::success("article.update", object).with_detail(&fields.title);
         self.audit(&mut tx, actor.into(), event).await?;
         tx.commit().await?;
@@ -209,56 +226,6 @@ impl App {
             columns.extend(fields.extra_columns.iter().copied());
             self.announce(Change::Article { id, columns });
         }
-        Ok(())
-    }
-
-    /// Publishes (or re-publishes) an article: refused while an image in the
-    /// body or the cover has no alt text.
-    pub async fn publish_article(&self, actor: &Actor, id: ArticleId) -> Result<()> {
-        let object = format!("article:{id}");
-        self.require(
-            actor,
-            Permission::ManageSite,
-            "article.publish",
-            object.clone(),
-        )
-        .await?;
-        let now = self.now_ms();
-        let mut tx = self.store().write().await?;
-        let article = stored::get(&mut tx, id).await?;
-        let body = sanitize_body(&article.body_html);
-        let cover_without_alt = match article.cover_media_id {
-            Some(cover) => !media::images_missing_alt(&mut tx, &[cover])
-                .await?
-                .is_empty(),
-            None => false,
-        };
-        if !body.images_without_alt().is_empty() || cover_without_alt {
-            drop(tx);
-            let event = Event::success("article.publish", object)
-                .with_outcome(Outcome::Failure)
-                .with_detail("images without alt text");
-            self.audit_alone(actor.into(), event).await?;
-            return Err(Invalid::one("body", "error.article.images_need_alt").into());
-        }
-        stored::set_status(
-            &mut tx,
-            id,
-            ArticleStatus::Published,
-            "",
-            actor.user_id,
-            now,
-        )
-        .await?;
-        let columns = self.columns_of(&mut tx, &article).await?;
-        self.audit(
-            &mut tx,
-            actor.into(),
-            Event::success("article.publish", object),
-        )
-        .await?;
-        tx.commit().await?;
-        self.announce(Change::Article { id, columns });
         Ok(())
     }
 
@@ -276,9 +243,22 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store().write().await?;
         let article = stored::get(&mut tx, id).await?;
-        if article.status != ArticleStatus::Published {
+        if !matches!(
+            article.status,
+            ArticleStatus::Published | ArticleStatus::Scheduled
+        ) {
             return Err(AppError::Conflict("error.article.not_published"));
         }
+        jobs::cancel(&mut tx, id, None, now).await?;
+        let event = NewEvent {
+            article: id,
+            actor: Some(actor.user_id),
+            action: "withdraw",
+            stage: None,
+            to_stage: None,
+            comment: &reason,
+        };
+        review::insert_event(&mut tx, &event, now).await?;
         stored::set_status(
             &mut tx,
             id,
@@ -296,6 +276,23 @@ impl App {
         Ok(())
     }
 
+    /// An officer writes for the columns of their own section (or unit);
+    /// a site editor for every column.
+    async fn check_writes_for(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        site: SiteId,
+        fields: &ArticleFields,
+    ) -> Result<()> {
+        let owner = self.ownership(conn, site, fields.primary_column).await?;
+        if writes_for(&actor.roles, &owner) {
+            Ok(())
+        } else {
+            Err(Invalid::one("primary_column", "error.article.not_your_column").into())
+        }
+    }
+
     async fn columns_of(&self, conn: &mut Conn, article: &Article) -> Result<Vec<ColumnId>> {
         let mut columns = stored::extra_columns(conn, article.id).await?;
         columns.push(article.primary_column_id);
@@ -304,7 +301,8 @@ impl App {
 
     /// An article with its columns and attachments, for the editor.
     pub async fn article_draft(&self, actor: &Actor, id: ArticleId) -> Result<ArticleDraft> {
-        if !may_write(actor) {
+        // Reviewers read what they review.
+        if !may_write(actor) && !actor.can(Permission::ReviewArticles) {
             self.require(
                 actor,
                 Permission::WriteArticles,
@@ -317,8 +315,10 @@ impl App {
         let article = stored::get(&mut conn, id).await?;
         let extra_columns = stored::extra_columns(&mut conn, id).await?;
         let attachments = stored::attachments(&mut conn, id).await?;
+        let version = review::edit_version(&mut conn, id).await?;
         Ok(ArticleDraft {
             article,
+            version,
             extra_columns,
             attachments,
         })

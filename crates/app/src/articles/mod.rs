@@ -5,4 +5,5 @@
 pub mod edit;
 pub mod office;
 pub mod public;
+pub mod revisions;
 pub mod sanitize;

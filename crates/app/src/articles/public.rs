@@ -186,7 +186,10 @@ impl App {
         };
         match article.status {
             ArticleStatus::Withdrawn => return Ok(ArticleLookup::Withdrawn),
-            ArticleStatus::Draft => return Ok(ArticleLookup::NotFound),
+            ArticleStatus::Draft
+            | ArticleStatus::InReview
+            | ArticleStatus::Returned
+            | ArticleStatus::Scheduled => return Ok(ArticleLookup::NotFound),
             ArticleStatus::Published if article.publish_at > now => {
                 return Ok(ArticleLookup::NotFound);
             }

@@ -14,6 +14,8 @@ pub struct SessionInfo {
     pub csrf_token: String,
     pub actor: Actor,
     pub totp_enabled: bool,
+    /// To-do and unread counts for the header (filled for office pages).
+    pub review: crate::review::queue::ReviewCounts,
 }
 
 /// The outcome of looking up a session token.
@@ -76,6 +78,7 @@ impl App {
             csrf_token: session.csrf_token,
             actor,
             totp_enabled: user.totp_enabled,
+            review: Default::default(),
         })))
     }
 

@@ -265,6 +265,7 @@ fn default_fields(column: &DefaultColumn, sections: &[SectionId]) -> ColumnField
         description: String::new(),
         home_order: 0,
         banner_media_id: None,
+        workflow_id: None,
     }
 }
 

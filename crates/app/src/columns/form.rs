@@ -10,7 +10,7 @@ use dangjian_domain::column::{
 use dangjian_domain::ids::{SectionId, SiteId};
 use dangjian_domain::media::{MediaId, MediaKind};
 use dangjian_store::columns::{Column, ColumnFields};
-use dangjian_store::{Conn, StoreError, media, org};
+use dangjian_store::{Conn, StoreError, media, org, review};
 
 use super::nodes;
 use crate::{AppError, Result};
@@ -43,6 +43,9 @@ pub struct ColumnForm {
     /// Banner image (media id); empty for none.
     #[serde(default)]
     pub banner_media_id: String,
+    /// Review workflow (id); empty: inherited from the parent column.
+    #[serde(default)]
+    pub workflow_id: String,
 }
 
 /// Where to put a column: a parent (empty: main column) and optionally its
@@ -118,6 +121,16 @@ impl ColumnForm {
             };
             if !usable {
                 invalid.push("banner_media_id", "column.error.banner");
+            }
+        }
+        if let Some(workflow) = fields.as_ref().and_then(|f| f.workflow_id) {
+            let usable = match review::workflow(conn, workflow).await {
+                Ok(w) => w.site_id == site,
+                Err(StoreError::NotFound) => false,
+                Err(other) => return Err(other.into()),
+            };
+            if !usable {
+                invalid.push("workflow_id", "column.error.workflow");
             }
         }
         if let Some(section) = fields.as_ref().and_then(|f| f.owner_section_id) {
@@ -200,6 +213,13 @@ impl ColumnForm {
             ))
             .flatten()
             .map(MediaId);
+        let workflow = invalid
+            .collect(parse_optional_id(
+                &self.workflow_id,
+                "workflow_id",
+                "column.error.workflow",
+            ))
+            .flatten();
         Some(ColumnFields {
             name: name?,
             slug: slug?,
@@ -213,6 +233,7 @@ impl ColumnForm {
             description: description?,
             home_order: home_order?,
             banner_media_id: banner,
+            workflow_id: workflow,
         })
     }
 }

@@ -22,6 +22,10 @@ use crate::state::AppState;
 pub struct ArticleBody {
     /// 1–120 characters.
     pub title: String,
+    /// `version` of the article this edit started from; a save over a
+    /// newer version is refused with `409`. Absent: no check.
+    #[serde(default)]
+    pub version: Option<i64>,
     #[serde(default)]
     pub subtitle: String,
     #[serde(default)]
@@ -109,8 +113,20 @@ impl From<ArticleBody> for ArticleForm {
                 carousel: flag(b.carousel),
             },
             body: b.body,
+            version: b.version.map(|v| v.to_string()).unwrap_or_default(),
         }
     }
+}
+
+/// A reviewer's decision: an optional comment to approve; to send back, a
+/// required comment and where to (`author` or an earlier stage's index).
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionBody {
+    #[serde(default)]
+    pub comment: String,
+    /// Send back only: `author` (default) or `0`, `1` … an earlier stage.
+    #[serde(default)]
+    pub to: String,
 }
 
 /// A withdrawal (撤稿).
@@ -127,7 +143,8 @@ pub struct ArticleSummaryView {
     pub primary_column_id: i64,
     pub title: String,
     pub summary: String,
-    /// `draft`, `published` or `withdrawn`.
+    /// `draft`, `in_review`, `returned`, `scheduled`, `published` or
+    /// `withdrawn`.
     pub status: String,
     pub cover_media_id: Option<i64>,
     pub external_url: Option<String>,
@@ -152,6 +169,8 @@ pub struct ArticleListView {
 #[derive(Serialize, ToSchema)]
 pub struct ArticleView {
     pub id: i64,
+    /// Count of saves; send it back as `version` when saving.
+    pub version: i64,
     pub primary_column_id: i64,
     pub extra_column_ids: Vec<i64>,
     pub title: String,
@@ -166,7 +185,8 @@ pub struct ArticleView {
     pub video_media_id: Option<i64>,
     pub attachment_ids: Vec<i64>,
     pub external_url: Option<String>,
-    /// `draft`, `published` or `withdrawn`.
+    /// `draft`, `in_review`, `returned`, `scheduled`, `published` or
+    /// `withdrawn`.
     pub status: String,
     pub withdrawn_reason: String,
     pub publish_at: i64,
@@ -187,6 +207,7 @@ impl From<ArticleDraft> for ArticleView {
     fn from(d: ArticleDraft) -> Self {
         let a = d.article;
         ArticleView {
+            version: d.version,
             id: a.id.0,
             primary_column_id: a.primary_column_id.0,
             extra_column_ids: d.extra_columns.iter().map(|c| c.0).collect(),
@@ -223,7 +244,8 @@ pub struct ArticlesQuery {
     /// A column id: articles in it, as primary or further column.
     #[serde(default)]
     pub column: String,
-    /// `draft`, `published` or `withdrawn`.
+    /// `draft`, `in_review`, `returned`, `scheduled`, `published` or
+    /// `withdrawn`.
     #[serde(default)]
     pub status: String,
     /// Words of the title.
@@ -336,18 +358,63 @@ pub async fn update_article(
     view(&state, &session, id).await
 }
 
-/// Publishes (site editor); `422` while an image in the body or the cover
-/// has no alt text.
-#[utoipa::path(post, path = "/api/v1/articles/{id}/publish", tag = "articles", security(("session" = [], "csrf" = [])),
+/// Submits a draft or returned article to its workflow (提交审核); a
+/// workflow without stages publishes at once. `422` while an image has no
+/// alt text, `409` if it is not a draft or returned.
+#[utoipa::path(post, path = "/api/v1/articles/{id}/submit", tag = "articles", security(("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Article id")),
-    responses((status = 200, description = "The article, published", body = ArticleView), Problems))]
-pub async fn publish_article(
+    responses((status = 200, description = "The article, submitted", body = ArticleView), Problems))]
+pub async fn submit_article(
     State(state): State<AppState>,
     session: Office,
     Path(id): Path<i64>,
 ) -> WebResult<Json<ArticleView>> {
     let id = ArticleId(id);
-    state.app.publish_article(&session.0.actor, id).await?;
+    state.app.submit_article(&session.0.actor, id).await?;
+    view(&state, &session, id).await
+}
+
+/// Approves the article's current stage; after the last stage it is
+/// published (or scheduled). `403` if the caller does not do that stage.
+#[utoipa::path(post, path = "/api/v1/articles/{id}/approve", tag = "articles", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "Article id")),
+    request_body = DecisionBody,
+    responses((status = 200, description = "The article, approved at this stage", body = ArticleView), Problems))]
+pub async fn approve_article(
+    State(state): State<AppState>,
+    session: Office,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<DecisionBody>,
+) -> WebResult<Json<ArticleView>> {
+    let id = ArticleId(id);
+    state
+        .app
+        .approve_article(&session.0.actor, id, &body.comment)
+        .await?;
+    view(&state, &session, id).await
+}
+
+/// Sends the article back to its author or an earlier stage, with a
+/// required comment.
+#[utoipa::path(post, path = "/api/v1/articles/{id}/return", tag = "articles", security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "Article id")),
+    request_body = DecisionBody,
+    responses((status = 200, description = "The article, sent back", body = ArticleView), Problems))]
+pub async fn return_article(
+    State(state): State<AppState>,
+    session: Office,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<DecisionBody>,
+) -> WebResult<Json<ArticleView>> {
+    let id = ArticleId(id);
+    let to = match body.to.trim().parse::<usize>() {
+        Ok(stage) => dangjian_app::domain::workflow::ReturnTo::Stage(stage),
+        Err(_) => dangjian_app::domain::workflow::ReturnTo::Author,
+    };
+    state
+        .app
+        .return_article(&session.0.actor, id, to, &body.comment)
+        .await?;
     view(&state, &session, id).await
 }
 

@@ -48,6 +48,10 @@ pub struct ColumnInput {
     /// Banner image (an image of the site's media); absent or null: none.
     #[serde(default)]
     pub banner_media_id: Option<Text>,
+    /// Review workflow; absent or null: inherited from the parent (or the
+    /// site's default).
+    #[serde(default)]
+    pub workflow_id: Option<Text>,
     /// `PUT` only: hide (`true`) or show (`false`) the column.
     #[serde(default)]
     pub hidden: Option<bool>,
@@ -70,6 +74,7 @@ impl ColumnInput {
             description: self.description.unwrap_or_default(),
             home_order: text(self.home_order),
             banner_media_id: text(self.banner_media_id),
+            workflow_id: text(self.workflow_id),
         };
         (form, self.hidden)
     }
@@ -106,6 +111,8 @@ pub struct ColumnView {
     /// Place among the homepage blocks (0: not on the homepage).
     pub home_order: i64,
     pub banner_media_id: Option<i64>,
+    /// Its own workflow; null: inherited.
+    pub workflow_id: Option<i64>,
     pub child_count: i64,
     pub created_at: i64,
     pub updated_at: i64,
@@ -129,6 +136,7 @@ impl ColumnView {
             description: c.description,
             home_order: c.home_order,
             banner_media_id: c.banner_media_id.map(|m| m.0),
+            workflow_id: c.workflow_id,
             child_count: c.child_count,
             created_at: c.created_at,
             updated_at: c.updated_at,

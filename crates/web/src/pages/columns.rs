@@ -50,6 +50,7 @@ struct TreePage {
     parents: Vec<ParentChoice>,
     sections: Vec<Choice>,
     banners: Vec<MediaChoice>,
+    workflows: Vec<Choice>,
     form: ColumnForm,
     errors: FormErrors,
 }
@@ -64,6 +65,7 @@ struct ColumnPage {
     parents: Vec<ParentChoice>,
     sections: Vec<Choice>,
     banners: Vec<MediaChoice>,
+    workflows: Vec<Choice>,
     form: ColumnForm,
     errors: FormErrors,
     moving: MoveForm,
@@ -194,6 +196,7 @@ async fn tree_page(state: &AppState, locale: Locale, session: &SessionInfo) -> W
         kinds: kinds(locale),
         sections: section_choices(state, locale).await?,
         banners: banner_choices(state, locale, session, "").await?,
+        workflows: workflow_choices(state, locale, session).await?,
         form: ColumnForm {
             kind: ColumnKind::ArticleList.code().to_owned(),
             update_period_days: "0".into(),
@@ -258,6 +261,7 @@ async fn column_page(
         parents: parent_choices(locale, &entries, Some(id)),
         sections: section_choices(state, locale).await?,
         banners: banner_choices(state, locale, session, &banner).await?,
+        workflows: workflow_choices(state, locale, session).await?,
         form: form_of(&column),
         errors: FormErrors::default(),
         moving: MoveForm {
@@ -285,11 +289,35 @@ fn form_of(column: &Column) -> ColumnForm {
         external_url: column.external_url.clone().unwrap_or_default(),
         description: column.description.clone(),
         home_order: column.home_order.to_string(),
+        workflow_id: column
+            .workflow_id
+            .map(|w| w.to_string())
+            .unwrap_or_default(),
         banner_media_id: column
             .banner_media_id
             .map(|m| m.to_string())
             .unwrap_or_default(),
     }
+}
+
+/// The workflows a column may choose; the first choice inherits.
+async fn workflow_choices(
+    state: &AppState,
+    locale: Locale,
+    session: &SessionInfo,
+) -> WebResult<Vec<Choice>> {
+    let site = state.app.default_site().await?;
+    let inherit = Choice {
+        value: String::new(),
+        label: locale.t("column.workflow.inherit"),
+    };
+    let list = state.app.workflows(&session.actor, site).await?;
+    Ok(std::iter::once(inherit)
+        .chain(list.into_iter().map(|w| Choice {
+            value: w.id.to_string(),
+            label: w.name,
+        }))
+        .collect())
 }
 
 /// Images that may be a column's banner; `chosen` is the form's value.

@@ -9,10 +9,13 @@ pub mod login;
 pub mod media;
 pub(crate) mod media_choice;
 pub mod org;
+pub mod ranking;
+pub mod review;
 pub mod settings;
 pub mod site_settings;
 pub mod stats;
 pub mod users;
+pub mod workflows;
 
 use askama::Template;
 use axum::response::Html;

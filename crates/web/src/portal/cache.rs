@@ -2,7 +2,7 @@
 //! with its gzip and brotli versions made when it is stored; later requests
 //! are answered from memory without touching the database, by
 //! Accept-Encoding, with an ETag (a hash of the bytes), Last-Modified and 304
-//! on If-None-Match / If-Modified-Since.
+//! on If-None-Match / If-Modified-Since (`entry`).
 //!
 //! Keys are the language, the care mode and the path with its query. Each
 //! page says what it shows (`Tags`); a change announced by the application
@@ -12,29 +12,36 @@
 //! sitemap, archive). A change of the column tree or of the site settings,
 //! or a listener that fell behind, clears everything.
 //!
+//! Two ways in: the middleware on the portal's routes (renders and keeps on
+//! a miss), and `answer_directly`, which the public listener asks before
+//! the router so that a kept page skips the middleware stack. Both answer
+//! a kept page with the same pre-built response.
+//!
 //! Ordering: every request first applies the announcements already made, so
 //! a page read after a use case returned never comes from before its change;
 //! a page rendered while a change arrived is served but not kept.
 
+mod entry;
+
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::SystemTime;
+use std::time::Instant;
 
-use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::body::{Body, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderName, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use dangjian_app::App;
 use dangjian_app::changes::Change;
 use dangjian_domain::article::ArticleId;
 use dangjian_domain::column::ColumnId;
-use sha2::{Digest, Sha256};
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+use self::entry::{Entry, Made};
+use super::visits;
 use crate::i18n::Locale;
 
 /// How long a page may be served from memory without any announcement: an
@@ -78,19 +85,6 @@ impl Tags {
             || self.articles.contains(&id)
             || self.columns.iter().any(|c| columns.contains(c))
     }
-}
-
-struct Entry {
-    identity: Bytes,
-    gzip: Bytes,
-    brotli: Bytes,
-    content_type: HeaderValue,
-    /// Quoted hash of the identity bytes (the compressed versions add a
-    /// suffix).
-    etag: String,
-    last_modified: SystemTime,
-    fresh_until_ms: i64,
-    tags: Tags,
 }
 
 /// The cache of one server.
@@ -211,24 +205,69 @@ async fn listen(cache: std::sync::Weak<PageCache>, mut changes: Receiver<Change>
 }
 
 /// The cache key of a request: language, care mode, host (feeds and the
-/// sitemap name it), path and query.
-fn key_of(request: &Request) -> String {
-    let headers = request.headers();
-    let locale = Locale::from_headers(headers);
-    let care = super::care_mode(headers);
+/// sitemap name it), path and query. The same function for both ways in, so
+/// a page is found under the variant it was rendered for.
+fn key_of(headers: &HeaderMap, uri: &Uri) -> String {
+    let locale = Locale::from_headers(headers).code();
+    let care = if super::care_mode(headers) { "1" } else { "0" };
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let uri = request.uri();
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    format!("{}|{}|{host}|{path}", locale.code(), u8::from(care))
+    let mut key = String::with_capacity(locale.len() + host.len() + path.len() + 4);
+    for part in [locale, "|", care, "|", host, "|", path] {
+        key.push_str(part);
+    }
+    key
+}
+
+fn cacheable(method: &Method) -> bool {
+    *method == Method::GET || *method == Method::HEAD
+}
+
+impl PageCache {
+    /// The answer to a GET or HEAD of a kept page, made without the router
+    /// and its layers; `None` sends the request the full way. The answer is
+    /// what the full way gives for a kept page: same headers (the security
+    /// headers are part of the kept ones; the request id is added here), the
+    /// visit counted, the request counted in the metrics.
+    pub fn answer_directly<B>(&self, request: &Request<B>) -> Option<Response> {
+        let method = request.method();
+        if !self.enabled || !cacheable(method) {
+            return None;
+        }
+        let started = Instant::now();
+        self.catch_up();
+        let asked = request.headers();
+        let entry = self.get(&key_of(asked, request.uri()))?;
+        let mut response = entry.answer(asked);
+        response.headers_mut().insert(
+            HeaderName::from_static(crate::headers::REQUEST_ID),
+            crate::headers::request_id(asked),
+        );
+        let status = response.status();
+        if *method == Method::HEAD {
+            *response.body_mut() = Body::empty();
+        } else if status == StatusCode::OK
+            && let Some(page) = entry.page
+        {
+            visits::note(&self.app, page, asked);
+        }
+        entry.series.record(method, status, started);
+        tracing::debug!(
+            path = request.uri().path(),
+            status = status.as_u16(),
+            "answered from the page cache"
+        );
+        Some(response)
+    }
 }
 
 /// The middleware: answers from the cache, or renders and keeps the page;
 /// either way, a page a person reads is counted for the statistics.
 pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
-    let seen = super::visits::Seen::of(&request);
+    let seen = visits::Seen::of(&request);
     let response = serve_page(&cache, request, next).await;
     if let Some(seen) = seen {
         seen.count(&cache.app, &response);
@@ -237,15 +276,21 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
 }
 
 async fn serve_page(cache: &PageCache, request: Request, next: Next) -> Response {
-    if !cache.enabled || request.method() != Method::GET {
+    if !cache.enabled || !cacheable(request.method()) {
         return next.run(request).await;
     }
     cache.catch_up();
-    let key = key_of(&request);
+    let key = key_of(request.headers(), request.uri());
     let asked = request.headers().clone();
     if let Some(entry) = cache.get(&key) {
-        return answer(&entry, &asked);
+        return tagged(entry.answer(&asked), &entry);
     }
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let path = request.uri().path().to_owned();
     let generation = cache.generation.load(Ordering::SeqCst);
     let response = next.run(request).await;
     let Some(tags) = response.extensions().get::<Tags>().cloned() else {
@@ -261,177 +306,29 @@ async fn serve_page(cache: &PageCache, request: Request, next: Next) -> Response
     let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).cloned() else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    let entry = Arc::new(make_entry(bytes, content_type, tags, cache.app.now_ms()));
-    cache.put(key, Arc::clone(&entry), generation);
-    answer(&entry, &asked)
-}
-
-fn make_entry(identity: Bytes, content_type: HeaderValue, tags: Tags, now_ms: i64) -> Entry {
-    let digest = Sha256::digest(&identity);
-    let etag = format!("\"{}\"", hex::encode(&digest[..12]));
-    Entry {
-        gzip: Bytes::from(gzip(&identity)),
-        brotli: Bytes::from(brotli(&identity)),
-        identity,
+    let made = Made {
+        page: visits::counted_page(&path, Some(&content_type), &tags),
         content_type,
-        etag,
-        last_modified: SystemTime::now(),
-        fresh_until_ms: now_ms + MAX_AGE_MS,
         tags,
-    }
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
-}
-
-fn brotli(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
-        let _ = writer.write_all(bytes);
-    }
-    out
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Coding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-/// The best coding the client accepts (brotli, then gzip).
-fn coding(headers: &HeaderMap) -> Coding {
-    let accepted: Vec<String> = headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|part| {
-            let mut pieces = part.split(';');
-            let name = pieces.next()?.trim().to_ascii_lowercase();
-            let refused = pieces.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (!refused).then_some(name)
-        })
-        .collect();
-    if accepted.iter().any(|c| c == "br") {
-        Coding::Brotli
-    } else if accepted.iter().any(|c| c == "gzip" || c == "x-gzip") {
-        Coding::Gzip
-    } else {
-        Coding::Identity
-    }
-}
-
-fn tagged_etag(entry: &Entry, coding: Coding) -> String {
-    let base = entry.etag.trim_end_matches('"');
-    match coding {
-        Coding::Identity => entry.etag.clone(),
-        Coding::Gzip => format!("{base}-gz\""),
-        Coding::Brotli => format!("{base}-br\""),
-    }
-}
-
-/// Whether the client already holds this page.
-fn not_modified(entry: &Entry, asked: &HeaderMap) -> bool {
-    if let Some(tags) = asked
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
-        let known = [Coding::Identity, Coding::Gzip, Coding::Brotli].map(|c| tagged_etag(entry, c));
-        return tags
-            .split(',')
-            .map(|t| t.trim().trim_start_matches("W/"))
-            .any(|t| t == "*" || known.iter().any(|k| k == t));
-    }
-    asked
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok())
-        .is_some_and(|since| {
-            let whole_seconds = httpdate::fmt_http_date(entry.last_modified);
-            httpdate::parse_http_date(&whole_seconds).is_ok_and(|modified| modified <= since)
-        })
-}
-
-fn answer(entry: &Entry, asked: &HeaderMap) -> Response {
-    let coding = coding(asked);
-    let mut response = if not_modified(entry, asked) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let (bytes, name) = match coding {
-            Coding::Brotli => (entry.brotli.clone(), Some("br")),
-            Coding::Gzip => (entry.gzip.clone(), Some("gzip")),
-            Coding::Identity => (entry.identity.clone(), None),
-        };
-        let mut response = Body::from(bytes).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, entry.content_type.clone());
-        if let Some(name) = name {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
-        }
-        response
+        route,
+        now_ms: cache.app.now_ms(),
+        fresh_for_ms: MAX_AGE_MS,
     };
-    // What the page shows, for the statistics.
+    let entry = Arc::new(Entry::new(bytes, made));
+    cache.put(key, Arc::clone(&entry), generation);
+    tagged(entry.answer(&asked), &entry)
+}
+
+/// The page's tags on its answer, for the statistics (`visits::Seen`).
+fn tagged(mut response: Response, entry: &Entry) -> Response {
     response.extensions_mut().insert(entry.tags.clone());
-    let headers = response.headers_mut();
-    if let Ok(etag) = HeaderValue::from_str(&tagged_etag(entry, coding)) {
-        headers.insert(header::ETAG, etag);
-    }
-    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(entry.last_modified)) {
-        headers.insert(header::LAST_MODIFIED, date);
-    }
-    headers.insert(
-        header::VARY,
-        HeaderValue::from_static("Accept-Encoding, Cookie"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, no-cache"),
-    );
     response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.insert(*name, HeaderValue::from_str(value).unwrap());
-        }
-        map
-    }
-
-    #[test]
-    fn cache_picks_the_best_accepted_coding() {
-        assert_eq!(
-            coding(&headers(&[("accept-encoding", "gzip, deflate, br")])),
-            Coding::Brotli
-        );
-        assert_eq!(
-            coding(&headers(&[("accept-encoding", "gzip, br;q=0")])),
-            Coding::Gzip
-        );
-        assert_eq!(
-            coding(&headers(&[("accept-encoding", "identity")])),
-            Coding::Identity
-        );
-        assert_eq!(coding(&HeaderMap::new()), Coding::Identity);
-    }
+    use axum::http::HeaderValue;
 
     #[test]
     fn cache_tags_match_articles_columns_and_site_wide_pages() {
@@ -451,25 +348,26 @@ mod tests {
     }
 
     #[test]
-    fn cache_entries_answer_304_on_any_of_their_etags() {
-        let entry = make_entry(
-            Bytes::from_static(b"<p>x</p>"),
-            HeaderValue::from_static("text/html"),
-            Tags::default(),
-            0,
+    fn cache_keys_separate_language_care_mode_host_and_query() {
+        let key = |cookie: Option<&str>, host: &str, uri: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+            if let Some(cookie) = cookie {
+                headers.insert(header::COOKIE, HeaderValue::from_str(cookie).unwrap());
+            }
+            key_of(&headers, &uri.parse::<Uri>().unwrap())
+        };
+        assert_eq!(
+            key(None, "a.example", "/x?page=2"),
+            "zh-CN|0|a.example|/x?page=2"
         );
-        let gz = tagged_etag(&entry, Coding::Gzip);
-        assert!(not_modified(&entry, &headers(&[("if-none-match", &gz)])));
-        assert!(not_modified(
-            &entry,
-            &headers(&[("if-none-match", &entry.etag)])
-        ));
-        assert!(!not_modified(
-            &entry,
-            &headers(&[("if-none-match", "\"other\"")])
-        ));
-        let mut decoded = Vec::new();
-        brotli::BrotliDecompress(&mut &entry.brotli[..], &mut decoded).unwrap();
-        assert_eq!(decoded, b"<p>x</p>");
+        assert_eq!(
+            key(Some("lang=en; care=1"), "a.example", "/x"),
+            "en|1|a.example|/x"
+        );
+        // A language the site does not have is the default one.
+        assert_eq!(key(Some("lang=fr"), "b", "/"), "zh-CN|0|b|/");
+        assert_ne!(key(None, "a", "/x"), key(None, "b", "/x"));
+        assert_ne!(key(None, "a", "/x"), key(None, "a", "/x?page=1"));
     }
 }

@@ -13,6 +13,8 @@ mod sitemap;
 mod theme;
 mod visits;
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -35,10 +37,9 @@ pub use cache::Tags;
 /// The care-mode cookie (关怀版): larger text, higher contrast.
 const CARE_COOKIE: &str = "care";
 
-/// The portal's routes, behind the page cache. The cache is made here, once
-/// per server, and listens to the application's changes.
-pub fn router(state: &AppState) -> Router<AppState> {
-    let cache = cache::PageCache::new(state.app.clone(), cache::enabled_by_env());
+/// The portal's routes, behind the page cache (made once per server by the
+/// public listener, which also asks it before the router: `public`).
+pub fn router(cache: &Arc<cache::PageCache>) -> Router<AppState> {
     let pages = Router::new()
         .route("/", get(home::page))
         .route("/column/{slug}", get(column::page))
@@ -51,7 +52,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/atom.xml", get(feeds::site_atom))
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
-        .layer(middleware::from_fn_with_state(cache, cache::serve));
+        .layer(middleware::from_fn_with_state(cache.clone(), cache::serve));
     Router::new()
         .route("/care/on", get(care_on))
         .route("/care/off", get(care_off))

@@ -4,7 +4,7 @@
 //! sitemap, robots.txt, assets and media are not pages people read.
 
 use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use dangjian_app::App;
 use dangjian_app::domain::visit::{PageKind, PageRef};
@@ -46,15 +46,11 @@ impl Seen {
         if response.status() != StatusCode::OK {
             return;
         }
-        let html = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
         let Some(tags) = response.extensions().get::<Tags>() else {
             return;
         };
-        let Some(page) = html.then(|| page_of(&self.path, tags)).flatten() else {
+        let content_type = response.headers().get(header::CONTENT_TYPE);
+        let Some(page) = counted_page(&self.path, content_type, tags) else {
             return;
         };
         app.note_visit(PageView {
@@ -64,6 +60,36 @@ impl Seen {
             host: &self.host,
         });
     }
+}
+
+/// The page a successful GET of `path` counts as, if it is an HTML page
+/// people read. Fixed for a cached page, so the cache works it out once.
+pub fn counted_page(
+    path: &str,
+    content_type: Option<&HeaderValue>,
+    tags: &Tags,
+) -> Option<PageRef> {
+    let html = content_type
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    html.then(|| page_of(path, tags)).flatten()
+}
+
+/// Notes a view of `page` answered straight from the page cache (a 200 to
+/// a GET), reading the request's headers in place: no copies per request.
+pub fn note(app: &App, page: PageRef, asked: &HeaderMap) {
+    let text = |name| {
+        asked
+            .get(name)
+            .map(|v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()))
+            .unwrap_or_default()
+    };
+    app.note_visit(PageView {
+        page,
+        user_agent: &text(header::USER_AGENT),
+        referer: &text(header::REFERER),
+        host: &text(header::HOST),
+    });
 }
 
 /// The counted page a path and its tags name.
@@ -106,5 +132,15 @@ mod tests {
         assert!(page_of("/column/dt/feed.xml", &column).is_none());
         assert!(page_of("/feed.xml", &site).is_none());
         assert!(page_of("/sitemap.xml", &site).is_none());
+    }
+
+    #[test]
+    fn visits_count_html_answers_only() {
+        let site = Tags::site_wide();
+        let html = HeaderValue::from_static("text/html; charset=utf-8");
+        let xml = HeaderValue::from_static("application/rss+xml");
+        assert!(counted_page("/", Some(&html), &site).is_some());
+        assert!(counted_page("/", Some(&xml), &site).is_none());
+        assert!(counted_page("/", None, &site).is_none());
     }
 }

@@ -13,8 +13,10 @@ use dangjian_app::auth::SessionInfo;
 use dangjian_app::domain::article::{ArticleId, ArticleInput, ArticleStatus};
 use dangjian_app::domain::clock::{format_local, format_local_date, format_local_input};
 use dangjian_app::domain::media::MediaKind;
+use dangjian_app::domain::role::Permission;
 use serde::Deserialize;
 
+use super::review::{ReviewPanel, panel, recognition_views};
 use super::{ColumnChoice, column_choices, may_publish, notice};
 use crate::assets;
 use crate::error::WebResult;
@@ -64,6 +66,8 @@ struct EditPage {
     files: Vec<MediaChoice>,
     may_publish: bool,
     may_save: bool,
+    /// Where a stored article stands in its review.
+    review: Option<ReviewPanel>,
     reason: String,
     reason_errors: FormErrors,
     editor_css: &'static str,
@@ -97,24 +101,32 @@ async fn edit_page(
         })
         .collect();
     let one = |text: &str| ids(text).into_iter().take(1).collect::<Vec<_>>();
-    let images = media_choices(
-        state,
-        locale,
-        session,
-        MediaKind::Image,
-        &one(&form.fields.cover),
-    )
-    .await?;
-    let videos = media_choices(
-        state,
-        locale,
-        session,
-        MediaKind::Video,
-        &one(&form.fields.video),
-    )
-    .await?;
-    let attached = ids(&form.fields.attachments);
-    let files = media_choices(state, locale, session, MediaKind::Attachment, &attached).await?;
+    // A reviewer who does not write reads the page without the media
+    // library (it is for writers).
+    let writer = session.actor.can(Permission::WriteArticles) || may_publish(session);
+    let (images, videos, files) = if writer {
+        let images = media_choices(
+            state,
+            locale,
+            session,
+            MediaKind::Image,
+            &one(&form.fields.cover),
+        )
+        .await?;
+        let videos = media_choices(
+            state,
+            locale,
+            session,
+            MediaKind::Video,
+            &one(&form.fields.video),
+        )
+        .await?;
+        let attached = ids(&form.fields.attachments);
+        let files = media_choices(state, locale, session, MediaKind::Attachment, &attached).await?;
+        (images, videos, files)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
     let publisher = may_publish(session);
     let (title_key, stored) = match draft {
         None => ("article.new.title", None),
@@ -143,9 +155,27 @@ async fn edit_page(
         }
     };
     let may_save = publisher
-        || stored
-            .as_ref()
-            .is_none_or(|s| s.status == ArticleStatus::Draft.code());
+        || stored.as_ref().is_none_or(|s| {
+            ArticleStatus::from_code(s.status).is_some_and(ArticleStatus::editable_by_author)
+        });
+    let review = match draft {
+        Some(draft) => {
+            let timeline = state
+                .app
+                .article_timeline(&session.actor, draft.article.id)
+                .await?;
+            let reviewer = match timeline.state.reviewing_by {
+                Some(id) => state.app.person_name(id).await?,
+                None => None,
+            };
+            let mut panel = panel(locale, &timeline, state.app.now_ms(), reviewer);
+            panel.may_record = publisher && draft.article.status == ArticleStatus::Published;
+            let recognitions = state.app.recognitions(draft.article.id).await?;
+            panel.recognitions = recognition_views(locale, &recognitions);
+            Some(panel)
+        }
+        None => None,
+    };
     let mut page = Page::for_session(locale, title_key, session);
     if let Some(draft) = draft {
         page.title = format!("{} · {}", page.title, draft.article.title);
@@ -167,6 +197,7 @@ async fn edit_page(
         files,
         may_publish: publisher,
         may_save,
+        review,
         reason: String::new(),
         reason_errors: FormErrors::default(),
         editor_css: assets::vendor_path("editor.css"),
@@ -206,6 +237,7 @@ fn form_of(draft: &ArticleDraft) -> ArticleForm {
             carousel: flag(a.carousel),
         },
         body: a.body_html.clone(),
+        version: draft.version.to_string(),
     }
 }
 
@@ -235,6 +267,7 @@ fn form_from(pairs: Vec<(String, String)>) -> ArticleForm {
             "headline" => f.headline = value,
             "carousel" => f.carousel = value,
             "body" => form.body = value,
+            "version" => form.version = value,
             _ => {}
         }
     }
@@ -294,6 +327,11 @@ pub async fn edit_form(
         .app
         .article_draft(&session.actor, ArticleId(id))
         .await?;
+    // A reviewer opening it marks it "being reviewed by" them.
+    state
+        .app
+        .open_for_review(&session.actor, ArticleId(id))
+        .await?;
     let mut view = edit_page(&state, locale, &session, Some(&draft), form_of(&draft)).await?;
     view.page.notice = notice(locale, query.ok.as_deref());
     respond(StatusCode::OK, &view)
@@ -317,13 +355,33 @@ pub async fn update(
             view.errors = FormErrors::new(locale, invalid.errors);
             respond(StatusCode::UNPROCESSABLE_ENTITY, &view)
         }
+        Err(AppError::Conflict(code)) => {
+            // Someone saved meanwhile: keep everything typed, say who and
+            // when, and let the next save go over their version knowingly.
+            let locale = Locale::from_headers(&headers);
+            let draft = state.app.article_draft(&session.actor, id).await?;
+            let mut form = form;
+            form.version = draft.version.to_string();
+            let mut view = edit_page(&state, locale, &session, Some(&draft), form).await?;
+            let who = view
+                .stored
+                .as_ref()
+                .map(|s| s.changed_by.clone())
+                .unwrap_or_default();
+            let when = format_local(draft.article.updated_at);
+            view.alert = FormErrors::general(locale, code);
+            if let Some(message) = view.alert.general.as_mut() {
+                *message = message.replace("{who}", &who).replace("{when}", &when);
+            }
+            respond(StatusCode::CONFLICT, &view)
+        }
         Err(other) => Err(other.into()),
     }
 }
 
 /// The stored article's page with a refusal on top (and beside the body
 /// for a publish refused over images without alt text).
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     locale: Locale,
     session: &SessionInfo,
@@ -350,29 +408,6 @@ async fn refused(
             respond(StatusCode::CONFLICT, &view)
         }
         other => Err(other.into()),
-    }
-}
-
-pub async fn publish(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Office(session): Office,
-    Path(id): Path<i64>,
-) -> WebResult<Response> {
-    let id = ArticleId(id);
-    match state.app.publish_article(&session.actor, id).await {
-        Ok(()) => Ok(Redirect::to(&format!("/articles/{id}?ok=published")).into_response()),
-        Err(error) => {
-            refused(
-                &state,
-                Locale::from_headers(&headers),
-                &session,
-                id,
-                error,
-                "",
-            )
-            .await
-        }
     }
 }
 

@@ -1,10 +1,14 @@
-//! Articles in the office: the list with its filters, and the article page
-//! (write, edit, publish, withdraw) in `edit`. Until the review workflow
-//! exists, information officers write drafts and the site editor publishes.
+//! Articles in the office: the list with its filters, the article page
+//! (write, edit, withdraw) in `edit`, its review (submit, approve, send
+//! back) in `review`, and its revisions in `revisions`.
 
 mod edit;
+mod review;
+mod revisions;
 
-pub use edit::{create, edit_form, new_form, publish, update, withdraw};
+pub use edit::{create, edit_form, new_form, update, withdraw};
+pub use review::{adoption, approve, instruction, send_back, submit};
+pub use revisions::{revision_compare, revision_list, revision_restore};
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -181,6 +185,10 @@ fn notice(locale: Locale, ok: Option<&str>) -> Option<String> {
         "created" => "article.notice.created",
         "saved" => "article.notice.saved",
         "published" => "article.notice.published",
+        "submitted" => "review.notice.submitted",
+        "returned" => "review.notice.returned",
+        "scheduled" => "review.notice.scheduled",
+        "recorded" => "ranking.notice.recorded",
         "withdrawn" => "article.notice.withdrawn",
         _ => return None,
     };
