@@ -94,11 +94,21 @@ impl Setup {
 
     async fn rename(&self, id: ArticleId, column: ColumnId, title: &str) {
         let form = Self::form(column, title, "<p>改过的正文</p>");
-        self.t
+        let draft = self
+            .t
             .app
             .update_article(&self.editor, id, &form)
             .await
             .expect("update");
+        // A published article's edit is a draft until it goes through its
+        // (here stageless) workflow and is merged.
+        if draft != id {
+            self.t
+                .app
+                .submit_article(&self.editor, draft)
+                .await
+                .expect("merge the edit");
+        }
     }
 }
 
@@ -541,10 +551,15 @@ async fn column_pages_put_pinned_first_and_count_each_article_once() {
     pin.fields.pinned_until = "2099-12-31".into();
     pin.fields.publish_at =
         dangjian_domain::clock::format_local_input(s.t.clock.now_ms() - 120_000);
+    let edit =
+        s.t.app
+            .update_article(&s.editor, older, &pin)
+            .await
+            .expect("pin");
     s.t.app
-        .update_article(&s.editor, older, &pin)
+        .submit_article(&s.editor, edit)
         .await
-        .expect("pin");
+        .expect("merge the pin");
     s.publish(parent.id, "最新的普通文章").await;
     s.t.clock.advance_minutes(1);
     let mut placed = Setup::form(elsewhere, "从别的栏目同时发到这里", "<p>正文</p>");

@@ -316,3 +316,78 @@ async fn a_second_save_over_a_newer_version_is_refused_and_keeps_the_text() {
         .assert_contains("value=\"第二人的标题\"");
     assert!(s.officer.get(&page).await.contains("第一人的标题"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_of_a_published_article_waits_in_review_while_the_original_stays_online() {
+    let s = setup().await;
+    let t = &s.t;
+    let id = created(
+        &s.officer
+            .post_form("/articles", &article_fields("原来的标题", &s.column, ""))
+            .await,
+    );
+    let page = format!("/articles/{id}");
+    s.officer.post_form(&format!("{page}/submit"), &[]).await;
+    s.head.post_form(&format!("{page}/approve"), &[]).await;
+    s.deputy
+        .post_form(&format!("{page}/approve"), &[])
+        .await
+        .assert_redirect(&format!("{page}?ok=published"));
+    let public = format!("/article/{id}");
+    t.public().get(&public).await.assert_contains("原来的标题");
+
+    // The officer edits the published article: a new draft, the original
+    // untouched.
+    let saved = s
+        .officer
+        .post_form(&page, &article_fields("修改后的标题", &s.column, ""))
+        .await;
+    let draft = created(&saved);
+    assert_ne!(draft, id);
+    assert_eq!(
+        saved.location(),
+        Some(format!("/articles/{draft}?ok=edit_draft").as_str())
+    );
+    s.officer
+        .get(&format!("/articles/{draft}"))
+        .await
+        .assert_contains("这是对已发布文章的修改稿");
+    s.officer
+        .get(&page)
+        .await
+        .assert_contains("有一份修改稿正在处理");
+    // A second edit of the original is refused while this one is on its way.
+    s.officer
+        .post_form(&page, &article_fields("第三个标题", &s.column, ""))
+        .await
+        .assert_status(409);
+    let draft_page = format!("/articles/{draft}");
+    s.officer
+        .post_form(&format!("{draft_page}/submit"), &[])
+        .await;
+    s.head
+        .post_form(&format!("{draft_page}/approve"), &[])
+        .await;
+    let online = t.public().get(&public).await;
+    online.assert_status(200).assert_contains("原来的标题");
+    assert!(!online.body.contains("修改后的标题"));
+
+    // The last approval merges it: same address, new text.
+    s.deputy
+        .post_form(&format!("{draft_page}/approve"), &[])
+        .await
+        .assert_redirect(&format!("{page}?ok=merged"));
+    t.public()
+        .get(&public)
+        .await
+        .assert_status(200)
+        .assert_contains("修改后的标题");
+    t.public()
+        .get(&format!("/article/{draft}"))
+        .await
+        .assert_status(404);
+    s.officer
+        .get(&draft_page)
+        .await
+        .assert_contains("已并入原文");
+}

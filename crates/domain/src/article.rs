@@ -34,6 +34,8 @@ pub enum ArticleStatus {
     Published,
     /// 撤稿: taken off every page; its URL answers 410.
     Withdrawn,
+    /// An approved edit of a published article, now merged into it.
+    Merged,
 }
 
 impl ArticleStatus {
@@ -45,16 +47,18 @@ impl ArticleStatus {
             ArticleStatus::Scheduled => "scheduled",
             ArticleStatus::Published => "published",
             ArticleStatus::Withdrawn => "withdrawn",
+            ArticleStatus::Merged => "merged",
         }
     }
 
-    pub const ALL: [ArticleStatus; 6] = [
+    pub const ALL: [ArticleStatus; 7] = [
         ArticleStatus::Draft,
         ArticleStatus::InReview,
         ArticleStatus::Returned,
         ArticleStatus::Scheduled,
         ArticleStatus::Published,
         ArticleStatus::Withdrawn,
+        ArticleStatus::Merged,
     ];
 
     pub fn from_code(code: &str) -> Option<ArticleStatus> {

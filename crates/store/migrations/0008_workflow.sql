@@ -35,6 +35,9 @@ ALTER TABLE articles ADD COLUMN unpublish_at BIGINT;
 -- Counts saves of the text, so a save over someone else's newer save is
 -- refused (two saves may fall in the same millisecond; a counter cannot).
 ALTER TABLE articles ADD COLUMN edit_version BIGINT NOT NULL DEFAULT 1;
+-- An edit of a published article is a separate draft that goes through
+-- review while the published text stays online; it names what it revises.
+ALTER TABLE articles ADD COLUMN revises_id BIGINT REFERENCES articles (id);
 
 CREATE INDEX articles_review ON articles (site_id, status, stage);
 

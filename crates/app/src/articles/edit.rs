@@ -15,6 +15,7 @@ use dangjian_store::review::{self, NewEvent, jobs};
 use dangjian_store::{Conn, StoreError, columns, media};
 use serde::Deserialize;
 
+use super::pending::PendingEdit;
 use super::sanitize::{SanitizedBody, sanitize_body};
 use crate::actor::Actor;
 use crate::audit::Event;
@@ -42,6 +43,10 @@ pub struct ArticleDraft {
     pub article: Article,
     /// How many times its text was saved (the form echoes it back).
     pub version: i64,
+    /// The published article this draft is an edit of.
+    pub revises: Option<ArticleId>,
+    /// An edit of this (published) article on its way through review.
+    pub pending_edit: Option<ArticleId>,
     pub extra_columns: Vec<ColumnId>,
     pub attachments: Vec<MediaId>,
 }
@@ -169,14 +174,16 @@ impl App {
         Ok(id)
     }
 
-    /// Saves changes. A published article is changed in place (by a site
-    /// editor only) and its pages are refreshed.
+    /// Saves changes; returns where the text now is. A published article
+    /// is not changed in place: the edit becomes a new draft that goes
+    /// through review while the published text stays online (see
+    /// `pending`).
     pub async fn update_article(
         &self,
         actor: &Actor,
         id: ArticleId,
         form: &ArticleForm,
-    ) -> Result<()> {
+    ) -> Result<ArticleId> {
         let object = format!("article:{id}");
         if !may_write(actor) {
             self.require(
@@ -191,6 +198,18 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store().write().await?;
         let before = stored::get(&mut tx, id).await?;
+        if before.status == ArticleStatus::Published {
+            check_references(&mut tx, before.site_id, &fields).await?;
+            self.check_writes_for(&mut tx, actor, before.site_id, &fields)
+                .await?;
+            let draft = PendingEdit {
+                original: &before,
+                record: record(before.site_id, &fields, &body, before.publish_at, actor),
+                extra_columns: &fields.extra_columns,
+                attachments: &fields.attachments,
+            };
+            return self.edit_published(tx, actor, draft, now).await;
+        }
         if !before.status.editable_by_author() && !actor.can(Permission::ManageSite) {
             drop(tx);
             self.require(actor, Permission::ManageSite, "article.update", object)
@@ -213,20 +232,13 @@ impl App {
             now,
         )
         .await?;
-        let old_columns = stored::extra_columns(&mut tx, id).await?;
         stored::set_extra_columns(&mut tx, id, &fields.extra_columns).await?;
         stored::set_attachments(&mut tx, id, &fields.attachments).await?;
         self.record_revision(&mut tx, id, actor, "").await?;
         let event = Event::success("article.update", object).with_detail(&fields.title);
         self.audit(&mut tx, actor.into(), event).await?;
         tx.commit().await?;
-        if before.status == ArticleStatus::Published {
-            let mut columns = old_columns;
-            columns.extend([before.primary_column_id, fields.primary_column]);
-            columns.extend(fields.extra_columns.iter().copied());
-            self.announce(Change::Article { id, columns });
-        }
-        Ok(())
+        Ok(id)
     }
 
     /// 撤稿: takes an article off every page at once; the reason is kept.
@@ -316,9 +328,13 @@ impl App {
         let extra_columns = stored::extra_columns(&mut conn, id).await?;
         let attachments = stored::attachments(&mut conn, id).await?;
         let version = review::edit_version(&mut conn, id).await?;
+        let revises = review::revises(&mut conn, id).await?;
+        let pending_edit = review::pending_edit_of(&mut conn, id).await?;
         Ok(ArticleDraft {
             article,
             version,
+            revises,
+            pending_edit,
             extra_columns,
             attachments,
         })

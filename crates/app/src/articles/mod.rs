@@ -4,6 +4,7 @@
 
 pub mod edit;
 pub mod office;
+mod pending;
 pub mod public;
 pub mod revisions;
 pub mod sanitize;

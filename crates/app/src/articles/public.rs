@@ -189,7 +189,8 @@ impl App {
             ArticleStatus::Draft
             | ArticleStatus::InReview
             | ArticleStatus::Returned
-            | ArticleStatus::Scheduled => return Ok(ArticleLookup::NotFound),
+            | ArticleStatus::Scheduled
+            | ArticleStatus::Merged => return Ok(ArticleLookup::NotFound),
             ArticleStatus::Published if article.publish_at > now => {
                 return Ok(ArticleLookup::NotFound);
             }

@@ -35,6 +35,12 @@ pub enum Moved {
     Published,
     /// Approved; published by the scheduler at this time.
     Scheduled(i64),
+    /// An approved edit, merged into the published article `into`, which
+    /// is listed in `columns`.
+    Merged {
+        into: ArticleId,
+        columns: Vec<dangjian_domain::column::ColumnId>,
+    },
 }
 
 /// An article loaded for a move, with its workflow and owner.
@@ -313,8 +319,22 @@ impl App {
             Next::Approved => {
                 state.stage_due_at = None;
                 state.resume_stage = 0;
-                self.release(tx, actor.user_id, &case.article, &mut state, now)
-                    .await?
+                match stored::revises(tx, id).await? {
+                    Some(original) => {
+                        let columns = self
+                            .merge_edit(tx, actor, &case.article, original, now)
+                            .await?;
+                        state.status = ArticleStatus::Merged;
+                        Moved::Merged {
+                            into: original,
+                            columns,
+                        }
+                    }
+                    None => {
+                        self.release(tx, actor.user_id, &case.article, &mut state, now)
+                            .await?
+                    }
+                }
             }
         };
         stored::set_review(tx, id, &state).await?;
@@ -375,11 +395,16 @@ impl App {
 
     /// After commit: a publication refreshes the pages that list it.
     async fn after_move(&self, case: &Case, moved: &Moved) {
-        if *moved == Moved::Published {
-            self.announce(Change::Article {
+        match moved {
+            Moved::Published => self.announce(Change::Article {
                 id: case.article.id,
                 columns: case.columns.clone(),
-            });
+            }),
+            Moved::Merged { into, columns } => self.announce(Change::Article {
+                id: *into,
+                columns: columns.clone(),
+            }),
+            _ => {}
         }
     }
 

@@ -2,6 +2,7 @@
 //! state of articles, their timeline, notifications and the scheduler's
 //! jobs (in `jobs`).
 
+pub mod bulk;
 pub mod jobs;
 pub mod notices;
 pub mod ranking;
@@ -223,6 +224,41 @@ pub async fn set_review(conn: &mut Conn, id: ArticleId, state: &ReviewState) -> 
     .execute(conn)
     .await?;
     found(done.rows_affected())
+}
+
+/// Marks `copy` as an edit of the published article `original`.
+pub async fn set_revises(conn: &mut Conn, copy: ArticleId, original: ArticleId) -> Result<()> {
+    let done = sqlx::query("UPDATE articles SET revises_id = $1 WHERE id = $2")
+        .bind(original.0)
+        .bind(copy.0)
+        .execute(conn)
+        .await?;
+    found(done.rows_affected())
+}
+
+/// The published article an edit revises, if it is one.
+pub async fn revises(conn: &mut Conn, id: ArticleId) -> Result<Option<ArticleId>> {
+    let row = sqlx::query("SELECT revises_id FROM articles WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(conn)
+        .await?;
+    Ok(row.try_get::<Option<i64>, _>(0)?.map(ArticleId))
+}
+
+/// An edit of `original` still on its way (not merged, not withdrawn).
+pub async fn pending_edit_of(conn: &mut Conn, original: ArticleId) -> Result<Option<ArticleId>> {
+    let row = sqlx::query(
+        "SELECT id FROM articles WHERE revises_id = $1
+           AND status IN ('draft', 'in_review', 'returned', 'scheduled')
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(original.0)
+    .fetch_optional(conn)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(ArticleId(row.try_get(0)?))),
+        None => Ok(None),
+    }
 }
 
 /// How many times an article's text has been saved.

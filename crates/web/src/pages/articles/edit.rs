@@ -45,6 +45,9 @@ struct Stored {
     public_path: String,
     /// The full public address, when the site's address is set.
     public_url: Option<String>,
+    /// The published article this draft edits, and the edit of this one.
+    revises: Option<i64>,
+    pending_edit: Option<i64>,
 }
 
 #[derive(Template)]
@@ -145,6 +148,8 @@ async fn edit_page(
                 created_at: format_local(a.created_at),
                 withdrawn_reason: a.withdrawn_reason.clone(),
                 public_path: format!("/article/{}", a.id),
+                revises: draft.revises.map(|r| r.0),
+                pending_edit: draft.pending_edit.map(|p| p.0),
                 public_url: state
                     .app
                     .site_profile(site)
@@ -347,7 +352,10 @@ pub async fn update(
     let form = form_from(pairs);
     let id = ArticleId(id);
     match state.app.update_article(&session.actor, id, &form).await {
-        Ok(()) => Ok(Redirect::to(&format!("/articles/{id}?ok=saved")).into_response()),
+        Ok(saved) if saved == id => {
+            Ok(Redirect::to(&format!("/articles/{id}?ok=saved")).into_response())
+        }
+        Ok(draft) => Ok(Redirect::to(&format!("/articles/{draft}?ok=edit_draft")).into_response()),
         Err(AppError::Invalid(invalid)) => {
             let locale = Locale::from_headers(&headers);
             let draft = state.app.article_draft(&session.actor, id).await?;

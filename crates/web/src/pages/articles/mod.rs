@@ -189,6 +189,8 @@ fn notice(locale: Locale, ok: Option<&str>) -> Option<String> {
         "returned" => "review.notice.returned",
         "scheduled" => "review.notice.scheduled",
         "recorded" => "ranking.notice.recorded",
+        "merged" => "review.notice.merged",
+        "edit_draft" => "review.notice.edit_draft",
         "withdrawn" => "article.notice.withdrawn",
         _ => return None,
     };

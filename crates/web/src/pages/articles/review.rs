@@ -136,6 +136,7 @@ fn moved_notice(moved: &Moved) -> &'static str {
         Moved::Returned => "returned",
         Moved::Published => "published",
         Moved::Scheduled(_) => "scheduled",
+        Moved::Merged { .. } => "merged",
     }
 }
 
@@ -266,6 +267,11 @@ pub async fn instruction(
 }
 
 fn redirect(id: ArticleId, moved: &Moved) -> Response {
+    // A merged edit continues on the article it revised.
+    let id = match moved {
+        Moved::Merged { into, .. } => *into,
+        _ => id,
+    };
     Redirect::to(&format!("/articles/{id}?ok={}", moved_notice(moved))).into_response()
 }
 
