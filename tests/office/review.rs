@@ -391,3 +391,80 @@ async fn an_edit_of_a_published_article_waits_in_review_while_the_original_stays
         .await
         .assert_contains("已并入原文");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn placing_an_article_in_another_sections_column_needs_that_owners_approval() {
+    let s = setup().await;
+    let t = &s.t;
+    let columns = t
+        .app
+        .public_columns(t.init_report.site)
+        .await
+        .expect("columns");
+    // 干部任免 belongs to 干部科, whose head is `other_head`.
+    let cadres = columns
+        .iter()
+        .find(|c| c.slug == "ganbu-renmian")
+        .expect("column")
+        .id
+        .to_string();
+    let mut fields = article_fields("组织部信息也发到干部任免", &s.column, "");
+    fields.push(("extra_columns", &cadres));
+    let id = created(&s.officer.post_form("/articles", &fields).await);
+    let page = format!("/articles/{id}");
+    // Still ticked in the form while it waits.
+    assert!(
+        s.officer
+            .get(&page)
+            .await
+            .body
+            .contains(&format!("value=\"{cadres}\" checked"))
+    );
+    s.officer.post_form(&format!("{page}/submit"), &[]).await;
+    s.head.post_form(&format!("{page}/approve"), &[]).await;
+    s.deputy
+        .post_form(&format!("{page}/approve"), &[])
+        .await
+        .assert_redirect(&format!("{page}?ok=published"));
+    let listing = "/column/ganbu-renmian";
+    assert!(
+        !t.public()
+            .get(listing)
+            .await
+            .body
+            .contains("组织部信息也发到干部任免")
+    );
+
+    // Only the owning section's head decides; the head of the writer's own
+    // section does not.
+    let queue = s.other_head.get("/review").await;
+    queue
+        .assert_contains("一稿多发待审")
+        .assert_contains("干部任免");
+    let request = queue
+        .body
+        .split("action=\"/review/placements/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a placement request")
+        .to_owned();
+    assert!(!s.head.get("/review").await.contains("一稿多发待审"));
+    s.head
+        .post_form(
+            &format!("/review/placements/{request}"),
+            &[("decision", "approve")],
+        )
+        .await
+        .assert_status(403);
+    s.other_head
+        .post_form(
+            &format!("/review/placements/{request}"),
+            &[("decision", "approve")],
+        )
+        .await
+        .assert_redirect("/review?ok=decided");
+    t.public()
+        .get(listing)
+        .await
+        .assert_contains("组织部信息也发到干部任免");
+}

@@ -95,3 +95,19 @@ INSERT INTO workflow_stages (workflow_id, position, name, role, scope_rule, dead
     SELECT id, 0, '科室负责人审核', 'section_head', 'section', 2 FROM workflows;
 INSERT INTO workflow_stages (workflow_id, position, name, role, scope_rule, deadline_days)
     SELECT id, 1, '分管部长审批', 'deputy_minister', 'unit', 2 FROM workflows;
+
+-- 一稿多发 into a column another section owns waits for that section's
+-- approval; only approved placements are in article_columns.
+CREATE TABLE placement_requests (
+    id {id},
+    article_id BIGINT NOT NULL REFERENCES articles (id),
+    column_id BIGINT NOT NULL REFERENCES columns (id),
+    requested_by BIGINT REFERENCES users (id),
+    requested_at BIGINT NOT NULL,
+    decided_by BIGINT REFERENCES users (id),
+    decided_at BIGINT,
+    approved BIGINT
+);
+
+CREATE INDEX placement_requests_open ON placement_requests (decided_at, column_id);
+CREATE INDEX placement_requests_article ON placement_requests (article_id);

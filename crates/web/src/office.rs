@@ -58,6 +58,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/review", get(pages::review::tasks))
         .route("/review/approve", post(pages::review::approve_many))
+        .route(
+            "/review/placements/{id}",
+            post(pages::review::decide_placement),
+        )
         .route("/notifications", get(pages::review::notifications))
         .route("/notifications/read", post(pages::review::mark_read))
         .route(

@@ -11,7 +11,7 @@ use dangjian_domain::role::Permission;
 use dangjian_domain::workflow::writes_for;
 use dangjian_domain::{Invalid, account::bounded_text};
 use dangjian_store::articles::{self as stored, Article, ArticleRecord};
-use dangjian_store::review::{self, NewEvent, jobs};
+use dangjian_store::review::{self, NewEvent, jobs, placements};
 use dangjian_store::{Conn, StoreError, columns, media};
 use serde::Deserialize;
 
@@ -164,7 +164,16 @@ impl App {
             now,
         )
         .await?;
-        stored::set_extra_columns(&mut tx, id, &fields.extra_columns).await?;
+        self.place_extra_columns(
+            &mut tx,
+            actor,
+            site,
+            id,
+            fields.primary_column,
+            &fields.extra_columns,
+            &[],
+        )
+        .await?;
         stored::set_attachments(&mut tx, id, &fields.attachments).await?;
         self.record_revision(&mut tx, id, actor, "created").await?;
         let event =
@@ -232,7 +241,17 @@ impl App {
             now,
         )
         .await?;
-        stored::set_extra_columns(&mut tx, id, &fields.extra_columns).await?;
+        let already = stored::extra_columns(&mut tx, id).await?;
+        self.place_extra_columns(
+            &mut tx,
+            actor,
+            before.site_id,
+            id,
+            fields.primary_column,
+            &fields.extra_columns,
+            &already,
+        )
+        .await?;
         stored::set_attachments(&mut tx, id, &fields.attachments).await?;
         self.record_revision(&mut tx, id, actor, "").await?;
         let event = Event::success("article.update", object).with_detail(&fields.title);
@@ -325,7 +344,10 @@ impl App {
         }
         let mut conn = self.store().read().await?;
         let article = stored::get(&mut conn, id).await?;
-        let extra_columns = stored::extra_columns(&mut conn, id).await?;
+        // Further columns still waiting for their owner's approval stay
+        // ticked in the form.
+        let mut extra_columns = stored::extra_columns(&mut conn, id).await?;
+        extra_columns.extend(placements::pending_columns(&mut conn, id).await?);
         let attachments = stored::attachments(&mut conn, id).await?;
         let version = review::edit_version(&mut conn, id).await?;
         let revises = review::revises(&mut conn, id).await?;

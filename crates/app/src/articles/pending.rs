@@ -39,7 +39,17 @@ impl App {
             return Err(AppError::Conflict("error.article.edit_pending"));
         }
         let copy = stored::insert(&mut tx, &edit.record, now).await?;
-        stored::set_extra_columns(&mut tx, copy, edit.extra_columns).await?;
+        let already = stored::extra_columns(&mut tx, original).await?;
+        self.place_extra_columns(
+            &mut tx,
+            actor,
+            edit.original.site_id,
+            copy,
+            edit.record.primary_column,
+            edit.extra_columns,
+            &already,
+        )
+        .await?;
         stored::set_attachments(&mut tx, copy, edit.attachments).await?;
         review::set_revises(&mut tx, copy, original).await?;
         self.record_revision(&mut tx, copy, actor, &format!("edit of #{original}"))

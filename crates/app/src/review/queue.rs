@@ -144,7 +144,8 @@ impl App {
 
     /// To-do count and unread notifications, for the office header.
     pub async fn review_counts(&self, actor: &Actor, site: SiteId) -> Result<ReviewCounts> {
-        let tasks = self.my_tasks(actor, site).await?.len();
+        let tasks =
+            self.my_tasks(actor, site).await?.len() + self.my_placements(actor, site).await?.len();
         let mut conn = self.store().read().await?;
         let unread = notices::unread_count(&mut conn, actor.user_id).await?;
         Ok(ReviewCounts { tasks, unread })

@@ -5,6 +5,7 @@
 pub mod bulk;
 pub mod jobs;
 pub mod notices;
+pub mod placements;
 pub mod ranking;
 
 use dangjian_domain::article::{ArticleId, ArticleStatus};

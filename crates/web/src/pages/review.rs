@@ -31,6 +31,15 @@ struct TaskRow {
     reviewing: String,
 }
 
+struct PlacementRow {
+    id: i64,
+    article: i64,
+    title: String,
+    column: String,
+    by: String,
+    at: String,
+}
+
 struct DoneRow {
     id: i64,
     title: String,
@@ -44,6 +53,7 @@ struct DoneRow {
 struct TasksPage {
     page: Page,
     tasks: Vec<TaskRow>,
+    placements: Vec<PlacementRow>,
     done: Vec<DoneRow>,
     /// After a bulk approval: how many were approved and refused.
     bulk: Option<(usize, usize)>,
@@ -66,6 +76,7 @@ pub async fn tasks(
     let site = state.app.default_site().await?;
     let tasks = state.app.my_tasks(&session.actor, site).await?;
     let done = state.app.my_done(&session.actor).await?;
+    let placements = state.app.my_placements(&session.actor, site).await?;
     let view = TasksPage {
         page: Page::for_session(locale, "review.tasks.title", &session),
         tasks: tasks
@@ -80,6 +91,17 @@ pub async fn tasks(
                 overdue: t.overdue,
                 returned: t.returned,
                 reviewing: t.item.reviewing_by_name.unwrap_or_default(),
+            })
+            .collect(),
+        placements: placements
+            .into_iter()
+            .map(|p| PlacementRow {
+                id: p.request.id,
+                article: p.request.article_id.0,
+                title: p.request.title,
+                column: p.column_name,
+                by: p.request.requested_by_name.unwrap_or_default(),
+                at: format_local(p.request.requested_at),
             })
             .collect(),
         done: done
@@ -126,6 +148,28 @@ pub async fn approve_many(
         }
     }
     Ok(Redirect::to(&format!("/review?approved={approved}&refused={refused}")).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PlacementDecision {
+    decision: String,
+}
+
+/// Approves or refuses a request to place an article in a column of the
+/// person's section (一稿多发).
+pub async fn decide_placement(
+    State(state): State<AppState>,
+    Office(session): Office,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(form): Form<PlacementDecision>,
+) -> WebResult<Response> {
+    let approve = form.decision == "approve";
+    state
+        .app
+        .decide_placement(&session.actor, id, approve)
+        .await?;
+    Ok(Redirect::to("/review?ok=decided").into_response())
 }
 
 struct NoticeRow {
