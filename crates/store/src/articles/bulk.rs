@@ -81,10 +81,24 @@ pub async fn count_in_site(conn: &mut Conn, site: SiteId) -> Result<i64> {
     )
 }
 
-/// Deletes every article of a site with its further columns and
-/// attachments; returns how many articles went.
+/// Tables whose rows belong to one article and go with it.
+const ARTICLE_PARTS: [&str; 9] = [
+    "article_columns",
+    "article_attachments",
+    "article_events",
+    "notifications",
+    "scheduled_jobs",
+    "placement_requests",
+    "article_adoptions",
+    "article_instructions",
+    "article_revisions",
+];
+
+/// Deletes every article of a site with everything that belongs to it
+/// (columns, attachments, review history, notifications, jobs, revisions);
+/// returns how many articles went.
 pub async fn delete_all_in_site(conn: &mut Conn, site: SiteId) -> Result<u64> {
-    for table in ["article_columns", "article_attachments"] {
+    for table in ARTICLE_PARTS {
         let sql = format!(
             "DELETE FROM {table} WHERE article_id IN (SELECT id FROM articles WHERE site_id = $1)"
         );
