@@ -280,7 +280,6 @@ async fn scheduled_publishing_happens_once_at_its_minute() {
     assert!(t.public().get("/").await.body.contains("定时发布的通知"));
     assert_eq!(audited(t, "article.publish").await, ["scheduler"]);
     assert_eq!(t.app.run_due_jobs("node-a").await.expect("jobs"), 0);
-    let _ = ArticleId(id);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -467,4 +466,38 @@ async fn placing_an_article_in_another_sections_column_needs_that_owners_approva
         .get(listing)
         .await
         .assert_contains("组织部信息也发到干部任免");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_unpublish_takes_the_article_offline_at_its_minute() {
+    let s = setup().await;
+    let t = &s.t;
+    let until = dangjian_domain::clock::format_local_input(t.app.now_ms() + 2 * 3_600_000);
+    let mut fields = article_fields("限时公示", &s.column, "");
+    fields.push(("unpublish_at", &until));
+    let id = created(&s.officer.post_form("/articles", &fields).await);
+    let page = format!("/articles/{id}");
+    s.officer
+        .get(&page)
+        .await
+        .assert_contains(&format!("value=\"{until}\""));
+    s.officer.post_form(&format!("{page}/submit"), &[]).await;
+    s.head.post_form(&format!("{page}/approve"), &[]).await;
+    s.deputy
+        .post_form(&format!("{page}/approve"), &[])
+        .await
+        .assert_redirect(&format!("{page}?ok=published"));
+    let public = format!("/article/{id}");
+    t.public().get(&public).await.assert_status(200);
+    assert_eq!(t.app.run_due_jobs("node-a").await.expect("jobs"), 0);
+    t.clock.advance_ms(3 * 3_600_000);
+    assert_eq!(t.app.run_due_jobs("node-a").await.expect("jobs"), 1);
+    t.public().get(&public).await.assert_status(410);
+    let stored = {
+        let mut conn = t.app.store().read().await.expect("connection");
+        dangjian_store::articles::get(&mut conn, ArticleId(id))
+            .await
+            .expect("the article")
+    };
+    assert_eq!(stored.withdrawn_reason, "定时下线");
 }

@@ -97,6 +97,8 @@ pub struct ArticleInput {
     /// Local time `YYYY-MM-DDTHH:MM` (the browser's datetime-local) or empty
     /// for "now".
     pub publish_at: String,
+    /// Local time it goes offline by itself (定时下线), or empty for never.
+    pub unpublish_at: String,
     /// Local date `YYYY-MM-DD` until which the article stays on top.
     pub pinned_until: String,
     pub headline: String,
@@ -119,6 +121,7 @@ pub struct ArticleFields {
     pub video: Option<MediaId>,
     pub attachments: Vec<MediaId>,
     pub publish_at: Option<i64>,
+    pub unpublish_at: Option<i64>,
     pub pinned_until: Option<i64>,
     pub headline: bool,
     pub carousel: bool,
@@ -195,6 +198,17 @@ impl ArticleInput {
         let video = invalid.collect(optional_id(&self.video, "video"));
         let attachments = invalid.collect(id_list(&self.attachments, "attachments"));
         let publish_at = invalid.collect(parse_when(&self.publish_at));
+        let unpublish_at = invalid
+            .collect(
+                parse_when(&self.unpublish_at)
+                    .map_err(|_| Invalid::one("unpublish_at", "error.article.when")),
+            )
+            .flatten();
+        if let (Some(Some(from)), Some(until)) = (publish_at, unpublish_at)
+            && until <= from
+        {
+            invalid.push("unpublish_at", "error.article.unpublish_before_publish");
+        }
         let pinned_until = invalid.collect(parse_pinned_until(&self.pinned_until));
         let carousel = flag(&self.carousel);
         if carousel && matches!(cover, Some(None)) {
@@ -242,6 +256,7 @@ impl ArticleInput {
             video: video.map(MediaId),
             attachments: attachments.into_iter().map(MediaId).collect(),
             publish_at,
+            unpublish_at,
             pinned_until,
             headline: flag(&self.headline),
             carousel,

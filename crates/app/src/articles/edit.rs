@@ -47,6 +47,8 @@ pub struct ArticleDraft {
     pub revises: Option<ArticleId>,
     /// An edit of this (published) article on its way through review.
     pub pending_edit: Option<ArticleId>,
+    /// When it goes offline by itself.
+    pub unpublish_at: Option<i64>,
     pub extra_columns: Vec<ColumnId>,
     pub attachments: Vec<MediaId>,
 }
@@ -164,6 +166,7 @@ impl App {
             now,
         )
         .await?;
+        review::set_unpublish_at(&mut tx, id, fields.unpublish_at).await?;
         self.place_extra_columns(
             &mut tx,
             actor,
@@ -241,6 +244,7 @@ impl App {
             now,
         )
         .await?;
+        review::set_unpublish_at(&mut tx, id, fields.unpublish_at).await?;
         let already = stored::extra_columns(&mut tx, id).await?;
         self.place_extra_columns(
             &mut tx,
@@ -352,7 +356,9 @@ impl App {
         let version = review::edit_version(&mut conn, id).await?;
         let revises = review::revises(&mut conn, id).await?;
         let pending_edit = review::pending_edit_of(&mut conn, id).await?;
+        let unpublish_at = review::review_state(&mut conn, id).await?.unpublish_at;
         Ok(ArticleDraft {
+            unpublish_at,
             article,
             version,
             revises,

@@ -8,7 +8,9 @@ use dangjian_domain::article::{ArticleId, ArticleStatus};
 use dangjian_domain::column::ColumnId;
 use dangjian_domain::media::MediaId;
 use dangjian_store::articles::{self as stored, Article, ArticleRecord};
-use dangjian_store::review;
+use dangjian_store::review::{self, jobs};
+
+use crate::review::scheduler::UNPUBLISH;
 use dangjian_store::{Conn, Tx};
 
 use crate::actor::Actor;
@@ -103,6 +105,13 @@ impl App {
         stored::set_extra_columns(tx, original, &extra).await?;
         stored::set_attachments(tx, original, &attachments).await?;
         review::bump_edit_version(tx, original).await?;
+        // The edit's offline time becomes the article's.
+        let until = review::review_state(tx, copy.id).await?.unpublish_at;
+        review::set_unpublish_at(tx, original, until).await?;
+        jobs::cancel(tx, original, Some(UNPUBLISH), now).await?;
+        if let Some(until) = until.filter(|u| *u > now) {
+            jobs::insert(tx, UNPUBLISH, original, until, now).await?;
+        }
         self.record_revision(tx, original, actor, &format!("merged from #{}", copy.id))
             .await?;
         columns.extend(extra);

@@ -57,6 +57,10 @@ pub struct ArticleBody {
     /// Time); absent: when it is created (kept on replace).
     #[serde(default)]
     pub publish_at: Option<Text>,
+    /// When it goes offline by itself (定时下线), same forms as
+    /// `publish_at`; absent: never.
+    #[serde(default)]
+    pub unpublish_at: Option<Text>,
     /// Local date `YYYY-MM-DD`: on top until the end of that day.
     #[serde(default)]
     pub pinned_until: Option<String>,
@@ -108,6 +112,7 @@ impl From<ArticleBody> for ArticleForm {
                 video: opt(b.video_media_id),
                 attachments: joined(b.attachment_ids),
                 publish_at: when(b.publish_at),
+                unpublish_at: when(b.unpublish_at),
                 pinned_until: b.pinned_until.unwrap_or_default(),
                 headline: flag(b.headline),
                 carousel: flag(b.carousel),
@@ -190,6 +195,8 @@ pub struct ArticleView {
     pub status: String,
     pub withdrawn_reason: String,
     pub publish_at: i64,
+    /// When it goes offline by itself, Unix milliseconds.
+    pub unpublish_at: Option<i64>,
     /// End of the pinned-until day, Unix milliseconds.
     pub pinned_until: Option<i64>,
     pub headline: bool,
@@ -225,6 +232,7 @@ impl From<ArticleDraft> for ArticleView {
             status: a.status.code().to_owned(),
             withdrawn_reason: a.withdrawn_reason,
             publish_at: a.publish_at,
+            unpublish_at: d.unpublish_at,
             pinned_until: a.pinned_until,
             headline: a.headline,
             carousel: a.carousel,

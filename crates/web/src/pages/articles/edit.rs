@@ -238,6 +238,10 @@ fn form_of(draft: &ArticleDraft) -> ArticleForm {
             attachments: join(draft.attachments.iter().map(ToString::to_string).collect()),
             publish_at: format_local_input(a.publish_at),
             pinned_until: a.pinned_until.map(format_local_date).unwrap_or_default(),
+            unpublish_at: draft
+                .unpublish_at
+                .map(format_local_input)
+                .unwrap_or_default(),
             headline: flag(a.headline),
             carousel: flag(a.carousel),
         },
@@ -268,6 +272,7 @@ fn form_from(pairs: Vec<(String, String)>) -> ArticleForm {
             "video" => f.video = value,
             "attachments" => attachments.push(value),
             "publish_at" => f.publish_at = value,
+            "unpublish_at" => f.unpublish_at = value,
             "pinned_until" => f.pinned_until = value,
             "headline" => f.headline = value,
             "carousel" => f.carousel = value,
