@@ -501,3 +501,94 @@ async fn a_scheduled_unpublish_takes_the_article_offline_at_its_minute() {
     };
     assert_eq!(stored.withdrawn_reason, "定时下线");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editors_make_workflows_and_set_them_on_columns() {
+    let s = setup().await;
+    let t = &s.t;
+    let editor = t
+        .person_with_role(&s.sys, &s.sec, "liucheng", "流程编辑", "site_editor")
+        .await
+        .browser;
+    editor
+        .get("/workflows")
+        .await
+        .assert_status(200)
+        .assert_contains("默认审核流程")
+        .assert_contains("科室负责人审核 → 分管部长审批");
+    s.officer.get("/workflows").await.assert_status(403);
+
+    // A one-stage workflow: the deputy minister alone. A stage naming a
+    // role that does not review is refused beside its field.
+    let refused = editor
+        .post_form(
+            "/workflows",
+            &[
+                ("name", "部长直审"),
+                ("stage0.name", "分管部长审批"),
+                ("stage0.role", "system_admin"),
+                ("stage0.scope", "unit"),
+            ],
+        )
+        .await;
+    refused
+        .assert_status(422)
+        .assert_contains("请选择可审核的角色");
+    editor
+        .post_form(
+            "/workflows",
+            &[
+                ("name", "部长直审"),
+                ("stage0.name", "分管部长审批"),
+                ("stage0.role", "deputy_minister"),
+                ("stage0.scope", "unit"),
+                ("stage0.deadline_days", "1"),
+            ],
+        )
+        .await
+        .assert_redirect("/workflows?ok=saved");
+    let list = editor.get("/workflows").await;
+    let id = list
+        .body
+        .split("href=\"/workflows/")
+        .filter_map(|rest| rest.split('"').next())
+        .filter_map(|id| id.parse::<i64>().ok())
+        .max()
+        .expect("the new workflow");
+
+    // Set on 党建动态; its sub-columns inherit it.
+    let column = s.column.clone();
+    editor
+        .post_form(
+            &format!("/columns/{column}"),
+            &[
+                ("name", "党建动态"),
+                ("slug", "dangjian-dongtai"),
+                ("kind", "article_list"),
+                (
+                    "owner_section_id",
+                    &section_id(t, "信息中心").await.to_string(),
+                ),
+                ("update_period_days", "7"),
+                ("home_order", "1"),
+                ("workflow_id", &id.to_string()),
+            ],
+        )
+        .await
+        .assert_redirect(&format!("/columns/{column}"));
+    let article = created(
+        &s.officer
+            .post_form(
+                "/articles",
+                &article_fields("部长直审的信息", &s.column, ""),
+            )
+            .await,
+    );
+    let page = format!("/articles/{article}");
+    s.officer.post_form(&format!("{page}/submit"), &[]).await;
+    assert!(!s.head.get("/review").await.contains("部长直审的信息"));
+    s.deputy
+        .post_form(&format!("{page}/approve"), &[])
+        .await
+        .assert_redirect(&format!("{page}?ok=published"));
+}
