@@ -5,6 +5,7 @@
 use dangjian_domain::article::ArticleId;
 use serde::Serialize;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use crate::{Conn, Result};
 
@@ -14,6 +15,15 @@ pub struct Job {
     pub kind: String,
     pub article_id: ArticleId,
     pub due_at: i64,
+}
+
+fn job_from_row(row: &AnyRow) -> Result<Job> {
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        article_id: ArticleId(row.try_get("article_id")?),
+        due_at: row.try_get("due_at")?,
+    })
 }
 
 pub async fn insert(
@@ -68,16 +78,7 @@ pub async fn due(conn: &mut Conn, now: i64, lease_ms: i64, limit: i64) -> Result
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Job {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                article_id: ArticleId(row.try_get("article_id")?),
-                due_at: row.try_get("due_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(job_from_row).collect()
 }
 
 /// Takes a job for `node`; true only for the one node whose update found
@@ -114,14 +115,5 @@ pub async fn pending(conn: &mut Conn, article: ArticleId) -> Result<Vec<Job>> {
     .bind(article.0)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Job {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                article_id: ArticleId(row.try_get("article_id")?),
-                due_at: row.try_get("due_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(job_from_row).collect()
 }
