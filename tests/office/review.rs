@@ -139,6 +139,10 @@ async fn review_goes_stage_by_stage_with_send_back_and_resume() {
         .get("/notifications")
         .await
         .assert_contains("等待您审核（王信息提交）");
+    let api = s.head.get("/api/v1/review/tasks").await;
+    api.assert_status(200);
+    assert_eq!(api.json()[0]["title"], "培训班开班");
+    assert_eq!(api.json()[0]["stage"], "科室负责人审核");
     assert!(!s.other_head.get("/review").await.contains("培训班开班"));
     s.other_head
         .post_form(&format!("{page}/approve"), &[])

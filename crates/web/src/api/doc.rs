@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, Modify, OpenApi};
 
-use super::{articles, audit, columns, me, media, org, settings, types, users};
+use super::{articles, audit, columns, me, media, org, review, settings, types, users};
 use crate::session::{Office, SESSION_COOKIE};
 
 #[derive(OpenApi)]
@@ -66,6 +66,8 @@ use crate::session::{Office, SESSION_COOKIE};
         media::list_media,
         media::get_media,
         media::update_media,
+        review::tasks,
+        review::notifications,
     ),
     components(schemas(types::Problem, types::ProblemField, types::Text)),
     modifiers(&SecuritySchemes),
@@ -79,7 +81,8 @@ use crate::session::{Office, SESSION_COOKIE};
         (name = "settings", description = "The security policy"),
         (name = "meta", description = "This document"),
         (name = "media", description = "Images, attachments and video"),
-        (name = "articles", description = "Articles: drafts, publishing and withdrawal (撤稿)"),
+        (name = "articles", description = "Articles: drafts, review, publishing and withdrawal (撤稿)"),
+        (name = "review", description = "The caller's to-do queue and notifications"),
     )
 )]
 pub struct ApiDoc;

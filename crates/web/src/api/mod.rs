@@ -15,6 +15,7 @@ mod doc;
 mod me;
 mod media;
 mod org;
+mod review;
 mod settings;
 mod types;
 mod users;
@@ -53,6 +54,8 @@ fn routes() -> Routes {
         .post("/articles/{id}/approve", articles::approve_article)
         .post("/articles/{id}/return", articles::return_article)
         .post("/articles/{id}/withdraw", articles::withdraw_article)
+        .get("/review/tasks", review::tasks)
+        .get("/notifications", review::notifications)
         .get("/units", org::list_units)
         .post("/units", org::create_unit)
         .get("/units/{id}", org::get_unit)
