@@ -73,7 +73,16 @@ async fn health_on_both_listeners_metrics_on_the_office_only() {
         .assert_contains("ok");
     let metrics = office.get("/metrics").await;
     metrics.assert_status(200);
-    public.get("/metrics").await.assert_status(404);
+    let missing = public.get("/metrics").await;
+    missing.assert_status(404);
+    // Error pages are dressed like every other answer.
+    for name in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-request-id",
+    ] {
+        assert!(missing.headers.contains_key(name), "404 lacks {name}");
+    }
     // The office pages themselves answer on the office listener.
     office
         .get("/login")

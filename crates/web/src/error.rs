@@ -143,13 +143,33 @@ pub async fn render(request: Request, next: Next) -> Response {
         None => return response,
     };
     let message = locale.t(&marker.code);
+    // The rendered page replaces the answer the layers already dressed:
+    // it keeps the request id and gets the security headers too.
+    let request_id = response.headers().get(crate::headers::REQUEST_ID).cloned();
+    let mut rendered = render_error(api, status, &marker, &message, locale);
+    if let Some(id) = request_id {
+        rendered
+            .headers_mut()
+            .insert(crate::headers::REQUEST_ID, id);
+    }
+    crate::headers::add_security(rendered.headers_mut());
+    rendered
+}
+
+fn render_error(
+    api: bool,
+    status: StatusCode,
+    marker: &ErrorMarker,
+    message: &str,
+    locale: Locale,
+) -> Response {
     if api {
-        problem(status, &marker, &message, locale)
+        problem(status, marker, message, locale)
     } else {
         let page = ErrorPage {
             locale,
             status: status.as_u16(),
-            message,
+            message: message.to_owned(),
             css: crate::assets::portal_css_path(),
         };
         match page.render() {

@@ -43,7 +43,12 @@ pub async fn upkeep_periodically(
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            _ = interval.tick() => handle.run_upkeep(),
+            _ = interval.tick() => {
+                // Draining a few seconds of busy traffic takes milliseconds:
+                // off the threads that answer requests.
+                let handle = handle.clone();
+                let _ = tokio::task::spawn_blocking(move || handle.run_upkeep()).await;
+            }
             _ = stopped.changed() => break,
         }
     }

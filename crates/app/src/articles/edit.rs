@@ -20,6 +20,7 @@ use super::sanitize::{SanitizedBody, sanitize_body};
 use crate::actor::Actor;
 use crate::audit::Event;
 use crate::changes::Change;
+use crate::review::placement::Placing;
 use crate::{App, AppError, Result};
 
 /// The article form: the fields and the body (HTML from the editor).
@@ -170,11 +171,13 @@ impl App {
         self.place_extra_columns(
             &mut tx,
             actor,
-            site,
-            id,
-            fields.primary_column,
-            &fields.extra_columns,
-            &[],
+            Placing {
+                site,
+                article: id,
+                primary: fields.primary_column,
+                wanted: &fields.extra_columns,
+                already: &[],
+            },
         )
         .await?;
         stored::set_attachments(&mut tx, id, &fields.attachments).await?;
@@ -249,11 +252,13 @@ impl App {
         self.place_extra_columns(
             &mut tx,
             actor,
-            before.site_id,
-            id,
-            fields.primary_column,
-            &fields.extra_columns,
-            &already,
+            Placing {
+                site: before.site_id,
+                article: id,
+                primary: fields.primary_column,
+                wanted: &fields.extra_columns,
+                already: &already,
+            },
         )
         .await?;
         stored::set_attachments(&mut tx, id, &fields.attachments).await?;

@@ -10,6 +10,7 @@ use dangjian_domain::media::MediaId;
 use dangjian_store::articles::{self as stored, Article, ArticleRecord};
 use dangjian_store::review::{self, jobs};
 
+use crate::review::placement::Placing;
 use crate::review::scheduler::UNPUBLISH;
 use dangjian_store::{Conn, Tx};
 
@@ -45,11 +46,13 @@ impl App {
         self.place_extra_columns(
             &mut tx,
             actor,
-            edit.original.site_id,
-            copy,
-            edit.record.primary_column,
-            edit.extra_columns,
-            &already,
+            Placing {
+                site: edit.original.site_id,
+                article: copy,
+                primary: edit.record.primary_column,
+                wanted: edit.extra_columns,
+                already: &already,
+            },
         )
         .await?;
         stored::set_attachments(&mut tx, copy, edit.attachments).await?;

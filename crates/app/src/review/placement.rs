@@ -26,6 +26,16 @@ fn decides_for(roles: &[RoleInScope], section: Option<dangjian_domain::ids::Sect
     })
 }
 
+/// An article's further columns as saved: `wanted` by the form, `already`
+/// approved before.
+pub(crate) struct Placing<'a> {
+    pub site: SiteId,
+    pub article: ArticleId,
+    pub primary: ColumnId,
+    pub wanted: &'a [ColumnId],
+    pub already: &'a [ColumnId],
+}
+
 /// A request with the name of its column.
 #[derive(Debug, Clone)]
 pub struct PlacementTask {
@@ -41,12 +51,15 @@ impl App {
         &self,
         tx: &mut Conn,
         actor: &Actor,
-        site: SiteId,
-        article: ArticleId,
-        primary: ColumnId,
-        wanted: &[ColumnId],
-        already: &[ColumnId],
+        placing: Placing<'_>,
     ) -> Result<()> {
+        let Placing {
+            site,
+            article,
+            primary,
+            wanted,
+            already,
+        } = placing;
         let home = self.ownership(tx, site, primary).await?;
         let (mut direct, mut asked) = (Vec::new(), Vec::new());
         for &column in wanted {

@@ -314,5 +314,12 @@ mod tests {
         assert!(held.headers().get(header::CONTENT_LENGTH).is_none());
         assert_eq!(held.headers()[header::ETAG], etag.as_str());
         assert_eq!(held.headers()["x-frame-options"], "DENY");
+        // The same headers in the same order, less those of the body.
+        let body = ["content-type", "content-encoding", "content-length"];
+        let names = |response: &Response| -> Vec<String> {
+            let names = response.headers().keys().map(|n| n.as_str().to_owned());
+            names.filter(|n| !body.contains(&n.as_str())).collect()
+        };
+        assert_eq!(names(&held), names(&ok));
     }
 }
