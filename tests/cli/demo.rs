@@ -193,6 +193,14 @@ fn demo_fills_refreshes_and_serves_a_site() {
                 .await
                 .unwrap();
             assert_eq!(past.status(), 404);
+            let topic = http
+                .get(format!("{public}column/gongkai-xuanba"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(topic.status(), 200);
+            let topic = topic.text().await.unwrap();
+            assert!(topic.contains("<figure class=\"banner\">"), "topic banner");
             let video = http
                 .get(format!("{public}media/{video_hash}.webm"))
                 .header("Range", "bytes=0-99")

@@ -152,6 +152,25 @@ pub async fn set_sort_order(conn: &mut Conn, id: ColumnId, sort_order: i64) -> R
     found(done.rows_affected())
 }
 
+/// Sets a column's banner image (the demo gives its special topic one).
+pub async fn set_banner(conn: &mut Conn, id: ColumnId, banner: Option<MediaId>) -> Result<()> {
+    let done = sqlx::query("UPDATE columns SET banner_media_id = $1 WHERE id = $2")
+        .bind(banner.map(|m| m.0))
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    found(done.rows_affected())
+}
+
+/// Takes the banners off every column of a site (before its media go).
+pub async fn clear_banners(conn: &mut Conn, site: SiteId) -> Result<()> {
+    sqlx::query("UPDATE columns SET banner_media_id = NULL WHERE site_id = $1")
+        .bind(site.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_hidden(conn: &mut Conn, id: ColumnId, hidden: bool, now: i64) -> Result<()> {
     let done = sqlx::query("UPDATE columns SET hidden = $1, updated_at = $2 WHERE id = $3")
         .bind(i64::from(hidden))

@@ -16,6 +16,8 @@ use std::time::Instant;
 use dangjian_store::settings::{self as settings, GLOBAL};
 use dangjian_store::{articles as stored_articles, columns, media as stored_media, users};
 
+use dangjian_domain::column::ColumnKind;
+
 use crate::actor::Client;
 use crate::audit::Event;
 use crate::auth::console_subject;
@@ -75,12 +77,21 @@ impl App {
             return Err(AppError::Conflict("error.demo.real_content"));
         }
         let removed = stored_articles::delete_all_in_site(&mut tx, site).await?;
+        columns::clear_banners(&mut tx, site).await?;
         stored_media::delete_all_in_site(&mut tx, site).await?;
         let by = users::by_username(&mut tx, "sysadmin").await?.id;
 
         let media = self.lay_demo_media(&mut tx, site, by).await?;
         let mut rng = text::Rng::new(SEED);
         let tree = columns::columns(&mut tx, site).await?;
+        // Special topics show a banner; the demo gives them its first image.
+        for topic in tree
+            .iter()
+            .filter(|c| c.kind == ColumnKind::SpecialTopic.code())
+        {
+            let banner = media.images.first().map(|(id, _, _)| *id);
+            columns::set_banner(&mut tx, topic.id, banner).await?;
+        }
         let planned = articles::plan(&tree, request.articles, &mut rng);
         let written = self
             .lay_demo_articles(&mut tx, site, by, &media, &planned, &mut rng)
