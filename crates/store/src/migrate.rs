@@ -86,6 +86,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 11,
+        name: "ranking_indexes",
+        common: include_str!("../migrations/0011_ranking_indexes.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Any number unique to this program, for PostgreSQL's advisory lock that
