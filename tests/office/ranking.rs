@@ -95,7 +95,9 @@ async fn the_ranking_scores_uploads_and_exports_the_bulletin() {
         .post_form("/ranking/rules", &rules)
         .await
         .assert_redirect("/ranking?ok=saved");
-    assert_eq!(row(&editor.get("/ranking").await.body, "王信息")[7], "10");
+    let saved = editor.get("/ranking?ok=saved").await;
+    saved.assert_contains("已保存");
+    assert_eq!(row(&saved.body, "王信息")[7], "10");
     rules[1] = ("scoring.city", "-1");
     editor
         .post_form("/ranking/rules", &rules)

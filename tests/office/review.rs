@@ -466,6 +466,10 @@ async fn placing_an_article_in_another_sections_column_needs_that_owners_approva
         )
         .await
         .assert_redirect("/review?ok=decided");
+    s.other_head
+        .get("/review?ok=decided")
+        .await
+        .assert_contains("已处理一稿多发申请");
     t.public()
         .get(listing)
         .await
@@ -551,7 +555,8 @@ async fn editors_make_workflows_and_set_them_on_columns() {
         )
         .await
         .assert_redirect("/workflows?ok=saved");
-    let list = editor.get("/workflows").await;
+    let list = editor.get("/workflows?ok=saved").await;
+    list.assert_contains("已保存");
     let id = list
         .body
         .split("href=\"/workflows/")

@@ -37,6 +37,8 @@ pub struct PeriodQuery {
     to: String,
     /// Downloads: `units` or `people`.
     of: String,
+    /// The notice after a redirect.
+    ok: String,
 }
 
 impl PeriodQuery {
@@ -143,8 +145,9 @@ async fn view(
         sections,
         units,
     } = state.app.ranking(&session.actor, site, period).await?;
+    let notice = Some(query.ok.clone()).filter(|ok| !ok.is_empty());
     Ok(RankingPage {
-        page: Page::for_session(locale, "ranking.title", session),
+        page: Page::for_session(locale, "ranking.title", session).with_notice(notice.as_deref()),
         query_string: query.query_string(),
         query,
         first_day: period.first_day,

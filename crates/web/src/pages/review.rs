@@ -64,6 +64,7 @@ struct TasksPage {
 pub struct TasksQuery {
     approved: Option<usize>,
     refused: Option<usize>,
+    ok: Option<String>,
 }
 
 pub async fn tasks(
@@ -78,7 +79,8 @@ pub async fn tasks(
     let done = state.app.my_done(&session.actor).await?;
     let placements = state.app.my_placements(&session.actor, site).await?;
     let view = TasksPage {
-        page: Page::for_session(locale, "review.tasks.title", &session),
+        page: Page::for_session(locale, "review.tasks.title", &session)
+            .with_notice(query.ok.as_deref()),
         tasks: tasks
             .into_iter()
             .map(|t| TaskRow {

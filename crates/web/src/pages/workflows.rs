@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
@@ -13,7 +13,7 @@ use dangjian_app::domain::workflow::{ScopeRule, reviewing_roles};
 use dangjian_app::review::{Workflow, WorkflowForm};
 
 use super::org::Choice;
-use super::render;
+use super::{Notice, render};
 use crate::error::{WebError, WebResult};
 use crate::i18n::Locale;
 use crate::page::{FormErrors, Page};
@@ -194,12 +194,14 @@ pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     Office(session): Office,
+    Query(notice): Query<Notice>,
 ) -> WebResult<Response> {
     let locale = Locale::from_headers(&headers);
     let site = state.app.default_site().await?;
     let workflows = state.app.workflows(&session.actor, site).await?;
     let view = ListPage {
-        page: Page::for_session(locale, "workflow.title", &session),
+        page: Page::for_session(locale, "workflow.title", &session)
+            .with_notice(notice.ok.as_deref()),
         workflows: workflows
             .iter()
             .map(|w| WorkflowRow {
