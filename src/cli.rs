@@ -61,6 +61,34 @@ pub struct ConfigFlags {
     /// Proxies whose X-Forwarded-For is believed, comma-separated IPs [env: DANGJIAN_TRUSTED_PROXIES]
     #[arg(long, global = true, value_name = "IPS")]
     pub trusted_proxies: Option<String>,
+
+    /// SMTP server for e-mail notifications; empty: no e-mail [env: DANGJIAN_SMTP_HOST]
+    #[arg(long, global = true, value_name = "HOST")]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port [env: DANGJIAN_SMTP_PORT] [default: 587, or 465 for tls, 25 for none]
+    #[arg(long, global = true, value_name = "PORT")]
+    pub smtp_port: Option<String>,
+
+    /// starttls, tls, or none (only to a relay on this machine) [env: DANGJIAN_SMTP_TLS] [default: starttls]
+    #[arg(long, global = true, value_name = "MODE")]
+    pub smtp_tls: Option<String>,
+
+    /// SMTP login name; empty: no login [env: DANGJIAN_SMTP_USERNAME]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub smtp_username: Option<String>,
+
+    /// SMTP password; prefer the environment or dangjian.toml (other local users can see flags) [env: DANGJIAN_SMTP_PASSWORD]
+    #[arg(long, global = true, value_name = "PASSWORD")]
+    pub smtp_password: Option<String>,
+
+    /// Sender, e.g. "党建网 <noreply@example.gov.cn>" [env: DANGJIAN_SMTP_FROM]
+    #[arg(long, global = true, value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
+
+    /// The office's address as people open it, for links in e-mails [env: DANGJIAN_OFFICE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub office_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +101,8 @@ pub enum Command {
     Init(InitArgs),
     /// Bring the database schema up to date and print its version
     Migrate,
+    /// Rebuild the search index (a running server rebuilds in the background)
+    Reindex,
     /// Print the effective settings as TOML (never secrets)
     Config,
     /// Manage accounts and roles, acting as a named administrator
@@ -167,6 +197,9 @@ pub enum UserCommand {
         /// Section id (in that unit)
         #[arg(long, value_name = "SECTION_ID")]
         section: Option<i64>,
+        /// E-mail address notifications are also sent to (optional)
+        #[arg(long, default_value = "", hide_default_value = true)]
+        email: String,
     },
     /// List accounts
     List {

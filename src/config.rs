@@ -3,6 +3,7 @@
 //! [`Settings`]. A wrong value is refused at start with a message naming the
 //! key, its flag and environment variable, the value and what is accepted.
 
+pub mod smtp;
 mod values;
 
 use std::net::{IpAddr, SocketAddr};
@@ -70,7 +71,7 @@ pub const TRUSTED_PROXIES: Key = Key {
 };
 
 /// Every key, in the order `dangjian config` prints them.
-pub const KEYS: [Key; 7] = [
+pub const KEYS: [Key; 14] = [
     DATA_DIR,
     DATABASE_URL,
     PUBLIC_ADDR,
@@ -78,6 +79,13 @@ pub const KEYS: [Key; 7] = [
     AUDIT_HASH,
     SECURE_COOKIES,
     TRUSTED_PROXIES,
+    smtp::SMTP_HOST,
+    smtp::SMTP_PORT,
+    smtp::SMTP_TLS,
+    smtp::SMTP_USERNAME,
+    smtp::SMTP_PASSWORD,
+    smtp::SMTP_FROM,
+    smtp::OFFICE_URL,
 ];
 
 const CONFIG_ENV: &str = "DANGJIAN_CONFIG";
@@ -105,6 +113,8 @@ pub struct Settings {
     pub audit_hash: HashAlgo,
     pub secure_cookies: bool,
     pub trusted_proxies: Vec<IpAddr>,
+    /// E-mail notifications (off without `smtp_host`).
+    pub smtp: smtp::SmtpSettings,
     /// Where each key's value came from, in [`KEYS`] order.
     pub sources: Vec<(&'static str, String)>,
 }
@@ -118,6 +128,8 @@ struct Defaults {
     audit_hash: &'static str,
     secure_cookies: bool,
     trusted_proxies: Vec<String>,
+    smtp_host: &'static str,
+    smtp_tls: &'static str,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -127,6 +139,8 @@ const DEFAULTS: Defaults = Defaults {
     audit_hash: "sm3",
     secure_cookies: false,
     trusted_proxies: Vec::new(),
+    smtp_host: "",
+    smtp_tls: "starttls",
 };
 
 /// The flags that were given, as a figment layer (unset ones are skipped).
@@ -146,6 +160,42 @@ struct FlagLayer<'a> {
     secure_cookies: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     trusted_proxies: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_host: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_port: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_tls: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_password: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    office_url: Option<&'a str>,
+}
+
+/// The environment variables read as written (see `smtp::RAW_ENV_KEYS`).
+#[derive(Debug, Serialize)]
+struct RawEnvLayer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_from: Option<String>,
+}
+
+impl RawEnvLayer {
+    fn read() -> Self {
+        let var = |key: &Key| std::env::var(key.env).ok();
+        Self {
+            smtp_username: var(&smtp::SMTP_USERNAME),
+            smtp_password: var(&smtp::SMTP_PASSWORD),
+            smtp_from: var(&smtp::SMTP_FROM),
+        }
+    }
 }
 
 impl<'a> FlagLayer<'a> {
@@ -161,6 +211,13 @@ impl<'a> FlagLayer<'a> {
             audit_hash: flags.audit_hash.as_deref(),
             secure_cookies: flags.secure_cookies.as_deref(),
             trusted_proxies: flags.trusted_proxies.as_deref(),
+            smtp_host: flags.smtp_host.as_deref(),
+            smtp_port: flags.smtp_port.as_deref(),
+            smtp_tls: flags.smtp_tls.as_deref(),
+            smtp_username: flags.smtp_username.as_deref(),
+            smtp_password: flags.smtp_password.as_deref(),
+            smtp_from: flags.smtp_from.as_deref(),
+            office_url: flags.office_url.as_deref(),
         }
     }
 
@@ -182,6 +239,27 @@ struct Raw {
     audit_hash: Option<Value>,
     secure_cookies: Option<Value>,
     trusted_proxies: Option<Value>,
+    smtp_host: Option<Value>,
+    smtp_port: Option<Value>,
+    smtp_tls: Option<Value>,
+    smtp_username: Option<Value>,
+    smtp_password: Option<Value>,
+    smtp_from: Option<Value>,
+    office_url: Option<Value>,
+}
+
+impl Raw {
+    fn smtp(&self) -> smtp::RawSmtp<'_> {
+        smtp::RawSmtp {
+            host: self.smtp_host.as_ref(),
+            port: self.smtp_port.as_ref(),
+            tls: self.smtp_tls.as_ref(),
+            username: self.smtp_username.as_ref(),
+            password: self.smtp_password.as_ref(),
+            from: self.smtp_from.as_ref(),
+            office_url: self.office_url.as_ref(),
+        }
+    }
 }
 
 /// Reads the configuration from flags, the process environment and the
@@ -214,6 +292,14 @@ pub fn load(flags: &ConfigFlags) -> Result<Settings, ConfigError> {
     {
         entry.1 = "default (in the data directory)".into();
     }
+    let smtp = smtp::check(&raw.smtp(), &source)?;
+    if smtp.port_defaulted
+        && let Some(entry) = sources
+            .iter_mut()
+            .find(|(name, _)| *name == smtp::SMTP_PORT.name)
+    {
+        entry.1 = "default (for smtp_tls)".into();
+    }
     Ok(Settings {
         config_file: config_file.clone(),
         data_dir,
@@ -223,19 +309,26 @@ pub fn load(flags: &ConfigFlags) -> Result<Settings, ConfigError> {
         audit_hash: values::audit_hash(&AUDIT_HASH, raw.audit_hash.as_ref(), &source)?,
         secure_cookies: values::boolean(&SECURE_COOKIES, raw.secure_cookies.as_ref(), &source)?,
         trusted_proxies: values::ip_list(&TRUSTED_PROXIES, raw.trusted_proxies.as_ref(), &source)?,
+        smtp,
         sources,
     })
 }
 
 /// The layers, lowest first: defaults, file, environment, flags.
 fn figment(config_file: Option<&Path>, flags: &ConfigFlags) -> Figment {
-    let names: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
+    let raw: Vec<&str> = smtp::RAW_ENV_KEYS.iter().map(|k| k.name).collect();
+    let names: Vec<&str> = KEYS
+        .iter()
+        .map(|k| k.name)
+        .filter(|name| !raw.contains(name))
+        .collect();
     let mut figment = Figment::from(Serialized::defaults(DEFAULTS));
     if let Some(path) = config_file {
         figment = figment.merge(Toml::file_exact(path));
     }
     figment
         .merge(Env::prefixed("DANGJIAN_").only(&names))
+        .merge(Serialized::defaults(RawEnvLayer::read()))
         .merge(Serialized::defaults(FlagLayer::from_flags(flags)))
 }
 
@@ -357,7 +450,9 @@ impl Settings {
             values::quote(self.audit_hash.code()),
             self.secure_cookies.to_string(),
             format!("[{}]", proxies.join(", ")),
-        ];
+        ]
+        .into_iter()
+        .chain(self.smtp.printed());
         for ((name, source), value) in self.sources.iter().zip(lines) {
             out.push_str(&format!("{name} = {value}  # {source}\n"));
         }

@@ -5,6 +5,8 @@
 
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/search.rs"]
+mod search;
 #[path = "cli/support.rs"]
 mod support;
 
@@ -94,6 +96,66 @@ fn config_never_prints_a_database_password() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn config_prints_the_smtp_settings_but_never_the_smtp_password() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dangjian.toml"),
+        "smtp_host = \"smtp.example.gov.cn\"\n\
+         smtp_from = \"党建网 <noreply@example.gov.cn>\"\n\
+         smtp_password = \"from-the-file\"\n",
+    )
+    .unwrap();
+    let run = output(
+        bare_command(dir.path())
+            .env("DANGJIAN_SMTP_USERNAME", "dangjian")
+            .env("DANGJIAN_SMTP_PASSWORD", "s3cret-mail")
+            .args(["config", "--smtp-tls", "tls"]),
+    )
+    .ok();
+    let toml = run.stdout.as_str();
+    assert!(!toml.contains("s3cret-mail"), "{toml}");
+    assert!(!toml.contains("from-the-file"), "{toml}");
+    assert!(
+        setting(toml, "smtp_password").starts_with("\"***\"  # environment DANGJIAN_SMTP_PASSWORD"),
+        "{toml}"
+    );
+    assert!(
+        setting(toml, "smtp_host").starts_with("\"smtp.example.gov.cn\"  # file"),
+        "{toml}"
+    );
+    assert!(
+        setting(toml, "smtp_tls").starts_with("\"tls\"  # command line --smtp-tls"),
+        "{toml}"
+    );
+    assert!(
+        setting(toml, "smtp_port").starts_with("465  # default (for smtp_tls)"),
+        "{toml}"
+    );
+    assert!(
+        setting(toml, "smtp_username").starts_with("\"dangjian\"  # environment"),
+        "{toml}"
+    );
+    assert!(
+        setting(toml, "smtp_from").starts_with("\"党建网 <noreply@example.gov.cn>\"  # file"),
+        "{toml}"
+    );
+    assert!(
+        setting(toml, "office_url").starts_with("\"\"  # default"),
+        "{toml}"
+    );
+
+    let run =
+        output(bare_command(dir.path()).args(["--smtp-port", "99999", "migrate"])).fails_with(2);
+    assert!(
+        run.stderr
+            .contains("invalid smtp_port (--smtp-port, DANGJIAN_SMTP_PORT): \"99999\""),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("from-the-file"), "{}", run.stderr);
 }
 
 #[test]

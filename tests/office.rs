@@ -16,6 +16,8 @@ mod columns;
 mod csrf;
 #[path = "office/durability.rs"]
 mod durability;
+#[path = "office/email.rs"]
+mod email;
 #[path = "office/listeners.rs"]
 mod listeners;
 #[path = "office/login.rs"]
@@ -34,6 +36,8 @@ mod review;
 mod revisions;
 #[path = "office/schema.rs"]
 mod schema;
+#[path = "office/search.rs"]
+mod search;
 #[path = "office/separation.rs"]
 mod separation;
 #[path = "office/settings.rs"]

@@ -4,6 +4,7 @@
 mod audit;
 mod backup;
 mod demo;
+mod search;
 mod serve;
 mod session;
 mod setup;
@@ -27,6 +28,7 @@ pub async fn run(command: Command, settings: Settings) -> Outcome {
         Command::Demo(args) => demo::demo(&settings, &args).await,
         Command::Init(args) => setup::init(&settings, &args).await,
         Command::Migrate => setup::migrate(&settings).await,
+        Command::Reindex => search::reindex(&settings).await,
         Command::Config => {
             print!("{}", settings.to_toml());
             Ok(())
@@ -51,6 +53,7 @@ pub async fn open_app(settings: &Settings) -> Outcome<App> {
     let options = StoreOptions::new(settings.database_url.clone());
     App::open(&options, Arc::new(SystemClock), config)
         .await
+        .map(|app| app.with_mail(settings.smtp.mail_config()))
         .map_err(|e| {
             Failure::config(format!(
                 "cannot open the database {} / 无法打开数据库: {}",

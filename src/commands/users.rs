@@ -24,6 +24,7 @@ pub async fn run(settings: &Settings, args: UserArgs) -> Outcome {
             phone,
             unit,
             section,
+            email,
         } => {
             let form = AccountForm {
                 username,
@@ -31,6 +32,7 @@ pub async fn run(settings: &Settings, args: UserArgs) -> Outcome {
                 phone,
                 unit_id: unit.to_string(),
                 section_id: section.map(|s| s.to_string()).unwrap_or_default(),
+                email: Some(email),
             };
             add(&app, &actor, &form).await
         }
@@ -140,6 +142,10 @@ async fn show(app: &App, actor: &Actor, username: &str) -> Outcome {
         ("用户名 username", user.username.clone()),
         ("姓名 name", user.display_name.clone()),
         ("电话 phone", user.phone.clone()),
+        (
+            "邮箱 e-mail",
+            user.email.clone().unwrap_or_else(|| "-".into()),
+        ),
         ("单位 unit", format!("{} {}", user.unit_id, user.unit_name)),
         (
             "科室 section",

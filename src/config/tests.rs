@@ -324,3 +324,97 @@ fn the_example_file_is_valid_and_documents_every_key() {
         Ok(())
     });
 }
+
+#[test]
+fn e_mail_is_off_without_an_smtp_host() {
+    jailed(|_| {
+        let settings = load_in_jail(&flags())?;
+        assert_eq!(settings.smtp.mail_config(), None);
+        assert_eq!(settings.smtp.port, 587);
+        let toml = settings.to_toml();
+        assert!(
+            toml.contains("smtp_port = 587  # default (for smtp_tls)"),
+            "{toml}"
+        );
+        assert!(toml.contains("smtp_password = \"\"  # default"), "{toml}");
+        Ok(())
+    });
+}
+
+#[test]
+fn smtp_settings_come_from_every_layer_and_the_password_is_never_shown() {
+    jailed(|jail| {
+        jail.create_file(
+            "dangjian.toml",
+            r#"
+            smtp_host = "smtp.example.gov.cn"
+            smtp_tls = "tls"
+            smtp_from = "党建网 <noreply@example.gov.cn>"
+            "#,
+        )
+        .unwrap();
+        // Taken as written: figment alone would read a list and a number.
+        jail.set_env("DANGJIAN_SMTP_PASSWORD", "[pa55]");
+        jail.set_env("DANGJIAN_SMTP_USERNAME", "0123");
+        let mut flags = flags();
+        flags.office_url = Some("https://OA.example.gov.cn/".into());
+        let settings = load_in_jail(&flags)?;
+        let mail = settings.smtp.mail_config().expect("e-mail on");
+        assert_eq!(mail.smtp.host, "smtp.example.gov.cn");
+        assert_eq!(mail.smtp.port, 465, "the port of tls");
+        assert_eq!(mail.smtp.tls, dangjian_app::mail::TlsMode::Tls);
+        assert_eq!(mail.smtp.username, "0123");
+        assert_eq!(mail.smtp.password, "[pa55]");
+        assert_eq!(
+            mail.office_url.as_deref(),
+            Some("https://oa.example.gov.cn")
+        );
+        let toml = settings.to_toml();
+        assert!(!toml.contains("pa55"), "{toml}");
+        assert!(!format!("{settings:?}").contains("pa55"));
+        assert!(
+            toml.contains("smtp_password = \"***\"  # environment DANGJIAN_SMTP_PASSWORD"),
+            "{toml}"
+        );
+        assert!(toml.contains("smtp_tls = \"tls\"  # file"), "{toml}");
+        Ok(())
+    });
+}
+
+#[test]
+fn bad_smtp_settings_are_refused_without_showing_the_password() {
+    let cases: [(&str, &str); 6] = [
+        ("smtp_tls = \"ssl\"", "invalid smtp_tls"),
+        ("smtp_port = 0", "invalid smtp_port"),
+        ("smtp_host = \"smtp.example.gov.cn\"", "smtp_from"),
+        (
+            "smtp_host = \"smtp.example.gov.cn\"\nsmtp_from = \"noreply\"",
+            "invalid smtp_from",
+        ),
+        (
+            "office_url = \"https://oa.example.gov.cn/login\"",
+            "invalid office_url",
+        ),
+        (
+            "smtp_host = \"smtp.example.gov.cn\"\nsmtp_from = \"a@example.gov.cn\"\n\
+             smtp_tls = \"none\"\nsmtp_username = \"u\"\nsmtp_password = \"pw-secret\"",
+            "invalid smtp_tls",
+        ),
+    ];
+    for (lines, expected) in cases {
+        jailed(|jail| {
+            jail.create_file("dangjian.toml", lines).unwrap();
+            let error = load_in_jail(&flags()).unwrap_err();
+            assert!(error.contains(expected), "{lines}: {error}");
+            assert!(!error.contains("pw-secret"), "{lines}: {error}");
+            Ok(())
+        });
+    }
+    jailed(|jail| {
+        jail.set_env("DANGJIAN_SMTP_PASSWORD", "pw-secret\u{7}");
+        let error = load_in_jail(&flags()).unwrap_err();
+        assert!(error.starts_with("invalid smtp_password"), "{error}");
+        assert!(!error.contains("pw-secret"), "{error}");
+        Ok(())
+    });
+}

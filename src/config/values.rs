@@ -10,7 +10,12 @@ use serde_json::Value;
 use super::{ConfigError, Key};
 
 /// The refusal for `value` of `key`.
-fn invalid(key: &Key, shown: &str, problem: &str, source: &dyn Fn(&Key) -> String) -> ConfigError {
+pub(super) fn invalid(
+    key: &Key,
+    shown: &str,
+    problem: &str,
+    source: &dyn Fn(&Key) -> String,
+) -> ConfigError {
     ConfigError(format!(
         "invalid {} ({}, {}): {shown:?} {problem}; expected {}\n  (value from {})",
         key.name,
@@ -23,7 +28,7 @@ fn invalid(key: &Key, shown: &str, problem: &str, source: &dyn Fn(&Key) -> Strin
 
 /// A scalar as text: environment values arrive parsed (numbers, booleans),
 /// file values typed; both are read back as the text a person wrote.
-fn text(value: &Value) -> Option<String> {
+pub(super) fn text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -33,7 +38,7 @@ fn text(value: &Value) -> Option<String> {
 }
 
 /// How a value is shown in a message.
-fn shown(value: &Value) -> String {
+pub(super) fn shown(value: &Value) -> String {
     text(value).unwrap_or_else(|| value.to_string())
 }
 

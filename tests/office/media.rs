@@ -10,41 +10,6 @@ use dangjian_testkit::{Browser, TestApp, api_csrf};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const BOUNDARY: &str = "dangjian-test-boundary-7MA4YWxkTrZu0gW";
-
-/// A `multipart/form-data` body with one file field.
-fn multipart(name: &str, bytes: &[u8]) -> Vec<u8> {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-/// Posts a file to `path` with the given CSRF header (if any).
-async fn post_file(
-    b: &Browser,
-    path: &str,
-    name: &str,
-    bytes: &[u8],
-    csrf: Option<&str>,
-) -> dangjian_testkit::Reply {
-    let mut request = b
-        .request(Method::POST, path)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(multipart(name, bytes));
-    if let Some(token) = csrf {
-        request = request.header("x-csrf-token", token);
-    }
-    b.send(request).await
-}
-
 /// A GET returning the raw bytes (media bodies are binary).
 async fn fetch(
     b: &Browser,
@@ -198,7 +163,9 @@ async fn images_are_checked_stripped_stored_once_and_served() {
     let s = setup().await;
     let (t, b) = (&s.t, &s.editor);
     let picture = png(800, 400, false);
-    let reply = post_file(b, "/api/v1/media", "党旗.png", &picture, Some(&s.csrf)).await;
+    let reply = b
+        .post_file("/api/v1/media", "党旗.png", &picture, Some(&s.csrf))
+        .await;
     reply.assert_status(201);
     let first = reply.json();
     assert_eq!(first["kind"], "image", "{first}");
@@ -240,7 +207,9 @@ async fn images_are_checked_stripped_stored_once_and_served() {
 
     // The same bytes again: a new media row, no new blob.
     let blobs = blob_count(t).await;
-    let again = post_file(b, "/api/v1/media", "copy.png", &picture, Some(&s.csrf)).await;
+    let again = b
+        .post_file("/api/v1/media", "copy.png", &picture, Some(&s.csrf))
+        .await;
     again.assert_status(201);
     let again = again.json();
     assert_ne!(again["id"], first["id"]);
@@ -276,7 +245,9 @@ async fn images_are_checked_stripped_stored_once_and_served() {
     // EXIF is removed from the stored original.
     let exif = jpeg_with_exif();
     assert!(exif.windows(6).any(|w| w == b"Exif\0\0"));
-    let stored = post_file(b, "/api/v1/media", "photo.jpg", &exif, Some(&s.csrf)).await;
+    let stored = b
+        .post_file("/api/v1/media", "photo.jpg", &exif, Some(&s.csrf))
+        .await;
     stored.assert_status(201);
     let (_, _, body) = fetch(&public, stored.json()["url"].as_str().expect("url"), &[]).await;
     assert!(body.starts_with(&[0xFF, 0xD8]));
@@ -288,17 +259,19 @@ async fn images_are_checked_stripped_stored_once_and_served() {
     image::load_from_memory(&body).expect("still a JPEG");
 
     // A script named .jpg, a decompression bomb, an image over the limit.
-    let script = post_file(
-        b,
-        "/api/v1/media",
-        "photo.jpg",
-        b"<script>alert(1)</script>",
-        Some(&s.csrf),
-    )
-    .await;
+    let script = b
+        .post_file(
+            "/api/v1/media",
+            "photo.jpg",
+            b"<script>alert(1)</script>",
+            Some(&s.csrf),
+        )
+        .await;
     let problem = refused_with(&script, "media.error.script");
     assert!(problem.to_string().contains("脚本"), "{problem}");
-    let bomb = post_file(b, "/api/v1/media", "bomb.png", &bomb_png(), Some(&s.csrf)).await;
+    let bomb = b
+        .post_file("/api/v1/media", "bomb.png", &bomb_png(), Some(&s.csrf))
+        .await;
     refused_with(&bomb, "media.error.image_too_big");
     let mut limits = BTreeMap::new();
     limits.insert("media.max_image_mb".to_owned(), "1".to_owned());
@@ -308,7 +281,9 @@ async fn images_are_checked_stripped_stored_once_and_served() {
         .expect("lower the image limit");
     let big = png(800, 800, true);
     assert!(big.len() > 1024 * 1024);
-    let oversized = post_file(b, "/api/v1/media", "big.png", &big, Some(&s.csrf)).await;
+    let oversized = b
+        .post_file("/api/v1/media", "big.png", &big, Some(&s.csrf))
+        .await;
     refused_with(&oversized, "media.error.too_large_image");
 
     let listed = b.get("/api/v1/media?kind=image").await;
@@ -323,7 +298,9 @@ async fn media_is_served_with_ranges_caching_and_names() {
     let text: String = (0..100).map(|i| format!("第{i:03}行\n")).collect();
     let bytes = text.as_bytes();
     let size = bytes.len();
-    let reply = post_file(b, "/api/v1/media", "报名表 2024.txt", bytes, Some(&s.csrf)).await;
+    let reply = b
+        .post_file("/api/v1/media", "报名表 2024.txt", bytes, Some(&s.csrf))
+        .await;
     reply.assert_status(201);
     let item = reply.json();
     assert_eq!(item["kind"], "attachment", "{item}");
@@ -372,7 +349,9 @@ async fn media_is_served_with_ranges_caching_and_names() {
     // A video gets a poster (a frame from ffmpeg, or a generic one).
     let mut mp4 = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
     mp4.extend_from_slice(&[0; 2000]);
-    let video = post_file(b, "/api/v1/media", "讲座.mp4", &mp4, Some(&s.csrf)).await;
+    let video = b
+        .post_file("/api/v1/media", "讲座.mp4", &mp4, Some(&s.csrf))
+        .await;
     video.assert_status(201);
     let video = video.json();
     assert_eq!(
@@ -416,7 +395,9 @@ async fn media_is_served_with_ranges_caching_and_names() {
     );
     // The office serves media too; the public listener has no upload routes.
     assert_eq!(fetch(b, &url, &[]).await.0, 200);
-    let upload = post_file(&public, "/api/v1/media", "a.txt", b"hello", Some(&s.csrf)).await;
+    let upload = public
+        .post_file("/api/v1/media", "a.txt", b"hello", Some(&s.csrf))
+        .await;
     upload.assert_status(404);
     assert_eq!(fetch(&public, "/media", &[]).await.0, 404);
     assert_eq!(fetch(&public, "/api/v1/media", &[]).await.0, 404);
@@ -433,20 +414,22 @@ async fn the_library_page_uploads_with_the_token_in_the_action() {
 
     // Without a token, or with a wrong one, a multipart POST is refused.
     let picture = png(300, 200, false);
-    post_file(b, "/media", "a.png", &picture, None)
+    b.post_file("/media", "a.png", &picture, None)
         .await
         .assert_status(403);
-    post_file(b, "/media?_csrf=wrong", "a.png", &picture, None)
+    b.post_file("/media?_csrf=wrong", "a.png", &picture, None)
         .await
         .assert_status(403);
-    post_file(b, "/api/v1/media", "a.png", &picture, Some("wrong"))
+    b.post_file("/api/v1/media", "a.png", &picture, Some("wrong"))
         .await
         .assert_status(403);
-    post_file(b, "/api/v1/media", "a.png", &picture, None)
+    b.post_file("/api/v1/media", "a.png", &picture, None)
         .await
         .assert_status(403);
 
-    let done = post_file(b, &format!("/media?_csrf={token}"), "a.png", &picture, None).await;
+    let done = b
+        .post_file(&format!("/media?_csrf={token}"), "a.png", &picture, None)
+        .await;
     done.assert_redirect("/media/items/");
     let item = done.location().expect("location").to_owned();
     b.get(&item)
@@ -466,13 +449,13 @@ async fn the_library_page_uploads_with_the_token_in_the_action() {
         .assert_contains("会场照片")
         .assert_contains("media-list");
 
-    let script = post_file(
-        b,
-        &format!("/media?_csrf={token}"),
-        "x.jpg",
-        b"<script>alert(1)</script>",
-        None,
-    )
-    .await;
+    let script = b
+        .post_file(
+            &format!("/media?_csrf={token}"),
+            "x.jpg",
+            b"<script>alert(1)</script>",
+            None,
+        )
+        .await;
     script.assert_status(422).assert_contains("脚本");
 }

@@ -19,7 +19,7 @@ pub(crate) struct Setup {
     pub(crate) sec: Admin,
 }
 
-async fn section_id(t: &TestApp, name: &str) -> i64 {
+pub(crate) async fn section_id(t: &TestApp, name: &str) -> i64 {
     let mut conn = t.app.store().read().await.expect("connection");
     dangjian_store::org::sections(&mut conn, t.init_report.site)
         .await

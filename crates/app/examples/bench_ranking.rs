@@ -27,15 +27,18 @@ use dangjian_app::media::ObjectStoreConfig;
 use dangjian_app::review::bulletin::Numbering;
 use dangjian_app::review::ranking::Period;
 use dangjian_app::setup::InitRequest;
-use dangjian_app::{App, AppConfig, Store, StoreOptions};
+use dangjian_app::{App, AppConfig, StoreOptions};
 use dangjian_store::review::bulk;
 
 // In a folder of its own: a file directly in examples/ would be built as
 // an example of its own.
 #[path = "bench_ranking/seed.rs"]
 mod seed;
+#[path = "bench_common/target.rs"]
+mod target;
 
 use seed::{Reviewers, last_year, load_articles, load_reviews, organisation};
+use target::Target;
 
 const WARM_UP: usize = 2;
 
@@ -68,56 +71,6 @@ fn options() -> anyhow::Result<Options> {
         bail!("--runs must be at least 1");
     }
     Ok(options)
-}
-
-/// Where the benchmark's database lives, and how to clean it up.
-struct Target {
-    url: String,
-    dir: tempfile::TempDir,
-    /// The PostgreSQL base URL and the scratch schema in it.
-    schema: Option<(String, String)>,
-}
-
-impl Target {
-    async fn prepare(database_url: Option<&str>) -> anyhow::Result<Target> {
-        let dir = tempfile::tempdir()?;
-        let Some(base) = database_url else {
-            let path = dir.path().join("dangjian.db");
-            return Ok(Target {
-                url: format!("sqlite://{}?mode=rwc", path.display()),
-                dir,
-                schema: None,
-            });
-        };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_nanos();
-        let schema = format!("bench_{:x}_{}", nanos & 0xffff_ffff, std::process::id());
-        let admin = Store::connect(&StoreOptions::new(base)).await?;
-        bulk::create_scratch_schema(&mut *admin.read().await?, &schema).await?;
-        admin.close().await;
-        // Like crates/testkit: every connection's search_path is the schema.
-        let separator = if base.contains('?') { '&' } else { '?' };
-        Ok(Target {
-            url: format!("{base}{separator}options=-c%20search_path%3D{schema}"),
-            dir,
-            schema: Some((base.to_owned(), schema)),
-        })
-    }
-
-    async fn finish(self, keep: bool) -> anyhow::Result<()> {
-        if keep {
-            let dir = self.dir.keep();
-            println!("kept: {} (data dir {})", self.url, dir.display());
-            return Ok(());
-        }
-        if let Some((base, schema)) = &self.schema {
-            let admin = Store::connect(&StoreOptions::new(base.clone())).await?;
-            bulk::drop_scratch_schema(&mut *admin.read().await?, schema).await?;
-            admin.close().await;
-        }
-        Ok(())
-    }
 }
 
 /// The first login of an account, as a person does it in the office:
@@ -231,6 +184,7 @@ async fn run(options: &Options, target: &Target) -> anyhow::Result<()> {
         phone: "13900000000".into(),
         unit_id: init.unit.0.to_string(),
         section_id: String::new(),
+        email: None,
     };
     let created = app.create_account(&sys, &form).await?;
     let grant = dangjian_app::roles::GrantForm {
@@ -291,8 +245,8 @@ async fn run(options: &Options, target: &Target) -> anyhow::Result<()> {
         "Its SQL alone (`store::review::ranking::tallies`, year)",
         measure(runs, async || {
             let mut conn = app.store().read().await?;
-            dangjian_store::review::ranking::tallies(&mut conn, site, period.from, period.until)
-                .await?;
+            let (from, until) = period.day_numbers();
+            dangjian_store::review::ranking::tallies(&mut conn, site, from, until).await?;
             Ok(())
         })
         .await?,

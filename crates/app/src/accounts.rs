@@ -2,7 +2,9 @@
 //! each is one named person, created by a named administrator.
 
 use dangjian_domain::Invalid;
-use dangjian_domain::account::{NewAccount, parse_person_name, parse_phone};
+use dangjian_domain::account::{
+    AccountInput, NewAccount, parse_email, parse_person_name, parse_phone,
+};
 use dangjian_domain::ids::{SectionId, UnitId, UserId};
 use dangjian_domain::role::Permission;
 use dangjian_store::grants::{self, Grant};
@@ -23,6 +25,11 @@ pub struct AccountForm {
     pub unit_id: String,
     #[serde(default)]
     pub section_id: String,
+    /// Where notifications are also e-mailed: empty for none; absent
+    /// (`None`, an API client that does not know the field) leaves the
+    /// address as it is.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// A new account and its one-time password, shown once.
@@ -73,6 +80,64 @@ async fn check_section(conn: &mut Conn, unit: UnitId, section: Option<SectionId>
     Ok(())
 }
 
+/// An account's profile as the administrator's form changes it.
+struct Profile {
+    name: String,
+    phone: String,
+    /// `None`: the form did not say (the address stays as it is).
+    email: Option<Option<String>>,
+    unit: UnitId,
+    section: Option<SectionId>,
+}
+
+impl Profile {
+    fn parse(form: &AccountForm) -> Result<Profile> {
+        let mut invalid = Invalid::default();
+        let name = invalid.collect(parse_person_name(&form.display_name));
+        let phone = invalid.collect(parse_phone(&form.phone));
+        let email = invalid.collect(form.email.as_deref().map(parse_email).transpose());
+        if form.unit().is_none() {
+            invalid.push("unit_id", "error.unit.required");
+        }
+        match (name, phone, email, form.unit()) {
+            (Some(name), Some(phone), Some(email), Some(unit)) => Ok(Profile {
+                name,
+                phone,
+                email,
+                unit,
+                section: form.section(),
+            }),
+            _ => Err(invalid.into()),
+        }
+    }
+
+    /// The audit detail of changing `before` into this profile.
+    fn change_from(&self, before: &User) -> String {
+        let email = match &self.email {
+            Some(email) => email.as_deref(),
+            None => before.email.as_deref(),
+        };
+        format!(
+            "name {} -> {}; phone {} -> {}; email {} -> {}; unit {} -> {}; section {:?} -> {:?}",
+            before.display_name,
+            self.name,
+            before.phone,
+            self.phone,
+            shown_email(before.email.as_deref()),
+            shown_email(email),
+            before.unit_id,
+            self.unit,
+            before.section_id.map(|s| s.0),
+            self.section.map(|s| s.0)
+        )
+    }
+}
+
+/// An address as the audit trail shows it (`-` for none).
+fn shown_email(email: Option<&str>) -> &str {
+    email.unwrap_or("-")
+}
+
 async fn unit_exists(conn: &mut Conn, unit: UnitId) -> Result<bool> {
     match org::unit(conn, unit).await {
         Ok(_) => Ok(true),
@@ -91,13 +156,13 @@ impl App {
     ) -> Result<CreatedAccount> {
         self.require(actor, Permission::ManageAccounts, "user.create", "user")
             .await?;
-        let account = NewAccount::parse(
-            &form.username,
-            &form.display_name,
-            &form.phone,
-            form.unit(),
-            form.section(),
-        )?;
+        let input = AccountInput {
+            username: &form.username,
+            display_name: &form.display_name,
+            phone: &form.phone,
+            email: form.email.as_deref().unwrap_or_default(),
+        };
+        let account = NewAccount::parse(input, form.unit(), form.section())?;
         let created = self.insert_account(&account, Some(actor)).await?;
         Ok(created)
     }
@@ -119,6 +184,7 @@ impl App {
             phone: &account.phone,
             unit: account.unit,
             section: account.section,
+            email: account.email.as_deref(),
             password_hash: &hash,
             created_by: by.map(|a| a.user_id),
         };
@@ -192,8 +258,8 @@ impl App {
         self.account(actor, user.id).await
     }
 
-    /// Changes name, phone, unit and section. The username never changes:
-    /// it is how the audit trail names the person.
+    /// Changes name, phone, e-mail address, unit and section. The username
+    /// never changes: it is how the audit trail names the person.
     pub async fn update_account(
         &self,
         actor: &Actor,
@@ -207,40 +273,59 @@ impl App {
             format!("user:{id}"),
         )
         .await?;
-        let mut invalid = Invalid::default();
-        let name = invalid.collect(parse_person_name(&form.display_name));
-        let phone = invalid.collect(parse_phone(&form.phone));
-        if form.unit().is_none() {
-            invalid.push("unit_id", "error.unit.required");
-        }
-        let (Some(name), Some(phone), Some(unit)) = (name, phone, form.unit()) else {
-            return Err(invalid.into());
-        };
+        let profile = Profile::parse(form)?;
         let mut tx = self.store().write().await?;
-        check_section(&mut tx, unit, form.section()).await?;
+        check_section(&mut tx, profile.unit, profile.section).await?;
         let before = users::by_id(&mut tx, id).await?;
+        let now = self.now_ms();
         users::update_profile(
             &mut tx,
             id,
-            &name,
-            &phone,
-            unit,
-            form.section(),
-            self.now_ms(),
+            &profile.name,
+            &profile.phone,
+            profile.unit,
+            profile.section,
+            now,
         )
         .await?;
-        let detail = format!(
-            "name {} -> {name}; phone {} -> {phone}; unit {} -> {unit}; section {:?} -> {:?}",
-            before.display_name,
-            before.phone,
-            before.unit_id,
-            before.section_id.map(|s| s.0),
-            form.section().map(|s| s.0)
-        );
+        if let Some(email) = &profile.email {
+            users::set_email(&mut tx, id, email.as_deref(), now).await?;
+        }
+        let detail = profile.change_from(&before);
         self.audit(
             &mut tx,
             actor.into(),
             Event::success("user.update", format!("user:{id}")).with_detail(detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The person's own e-mail address (for their account page).
+    pub async fn own_email(&self, actor: &Actor) -> Result<Option<String>> {
+        let mut conn = self.store().read().await?;
+        Ok(users::by_id(&mut conn, actor.user_id).await?.email)
+    }
+
+    /// Sets or clears (empty input) the person's own e-mail address, where
+    /// their notifications are also sent; audited like other account
+    /// changes.
+    pub async fn set_own_email(&self, actor: &Actor, input: &str) -> Result<()> {
+        let email = parse_email(input)?;
+        let id = actor.user_id;
+        let mut tx = self.store().write().await?;
+        let before = users::by_id(&mut tx, id).await?;
+        users::set_email(&mut tx, id, email.as_deref(), self.now_ms()).await?;
+        let detail = format!(
+            "email {} -> {}",
+            shown_email(before.email.as_deref()),
+            shown_email(email.as_deref())
+        );
+        self.audit(
+            &mut tx,
+            actor.into(),
+            Event::success("user.email", format!("user:{id}")).with_detail(detail),
         )
         .await?;
         tx.commit().await?;

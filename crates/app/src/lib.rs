@@ -14,11 +14,13 @@ pub mod clock;
 pub mod columns;
 pub mod demo;
 mod error;
+pub mod mail;
 pub mod media;
 pub mod org;
 mod passwords;
 pub mod review;
 pub mod roles;
+pub mod search;
 pub mod settings;
 pub mod setup;
 pub mod site;
@@ -68,6 +70,12 @@ pub struct App {
     changes: tokio::sync::broadcast::Sender<changes::Change>,
     /// Page views noted in memory, written in batches (see `stats`).
     visits: Arc<stats::VisitCounter>,
+    /// E-mail notifications, when an SMTP server is configured (see `mail`).
+    mail: Option<Arc<mail::MailConfig>>,
+    /// Wakes this process's mail sender after a commit that wrote mail.
+    mail_wake: Arc<tokio::sync::Notify>,
+    /// This node's search index (see `search`).
+    search: Arc<search::SearchState>,
 }
 
 impl App {
@@ -79,6 +87,9 @@ impl App {
             objects: Arc::default(),
             changes: tokio::sync::broadcast::channel(changes::BACKLOG).0,
             visits: Arc::default(),
+            mail: None,
+            mail_wake: Arc::default(),
+            search: Arc::default(),
         }
     }
 

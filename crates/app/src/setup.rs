@@ -2,7 +2,7 @@
 //! first unit, and the three separated administrators with one-time
 //! passwords. There is no superuser: each of the three can do only their part.
 
-use dangjian_domain::account::NewAccount;
+use dangjian_domain::account::{AccountInput, NewAccount};
 use dangjian_domain::ids::{SiteId, UnitId};
 use dangjian_domain::org::{UnitKind, parse_org_name, parse_site_code};
 use dangjian_domain::role::{Role, RoleInScope, Scope};
@@ -87,7 +87,13 @@ impl App {
 
         let mut accounts = Vec::new();
         for (role, username, name) in ADMINS {
-            let account = NewAccount::parse(username, name, &request.phone, Some(unit), None)?;
+            let input = AccountInput {
+                username,
+                display_name: name,
+                phone: &request.phone,
+                email: "",
+            };
+            let account = NewAccount::parse(input, Some(unit), None)?;
             let created = self.insert_account(&account, None).await?;
             let grant = RoleInScope {
                 role,

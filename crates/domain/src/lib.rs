@@ -16,6 +16,7 @@ pub mod org;
 pub mod password;
 pub mod role;
 pub mod scoring;
+pub mod search;
 pub mod security;
 pub mod site;
 pub mod visit;

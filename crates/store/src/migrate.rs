@@ -13,6 +13,29 @@ struct Migration {
     common: &'static str,
     sqlite: &'static str,
     postgres: &'static str,
+    /// Data the migration derives from what is already stored, written by
+    /// Rust code the program also runs at other times (one definition).
+    then: Option<DataStep>,
+}
+
+#[derive(Clone, Copy)]
+enum DataStep {
+    /// Fill the ranking's daily counters from every site's history.
+    RecountRanking,
+}
+
+async fn run_data_step(conn: &mut Conn, step: DataStep) -> Result<()> {
+    match step {
+        DataStep::RecountRanking => {
+            let sites: Vec<i64> = sqlx::query_scalar("SELECT id FROM sites")
+                .fetch_all(&mut *conn)
+                .await?;
+            for site in sites {
+                crate::review::counts::recount(conn, dangjian_domain::ids::SiteId(site)).await?;
+            }
+            Ok(())
+        }
+    }
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -22,6 +45,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0001_foundation.sql"),
         sqlite: include_str!("../migrations/0001_foundation.sqlite.sql"),
         postgres: include_str!("../migrations/0001_foundation.postgres.sql"),
+        then: None,
     },
     Migration {
         version: 2,
@@ -29,6 +53,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0002_columns.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
     },
     Migration {
         version: 3,
@@ -36,6 +61,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0003_media.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
     },
     Migration {
         version: 4,
@@ -43,6 +69,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0004_articles.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
     },
     Migration {
         version: 5,
@@ -50,6 +77,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0005_visits.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
     },
     Migration {
         version: 6,
@@ -57,6 +85,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0006_article_indexes.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
     },
     Migration {
         version: 7,
@@ -64,6 +93,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0007_column_presentation.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
     },
     Migration {
         version: 8,
@@ -71,6 +101,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0008_workflow.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
     },
     Migration {
         version: 9,
@@ -78,6 +109,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0009_revisions.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
     },
     Migration {
         version: 10,
@@ -85,6 +117,7 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0010_assessment.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
     },
     Migration {
         version: 11,
@@ -92,6 +125,39 @@ const MIGRATIONS: &[Migration] = &[
         common: include_str!("../migrations/0011_ranking_indexes.sql"),
         sqlite: "",
         postgres: "",
+        then: None,
+    },
+    Migration {
+        version: 12,
+        name: "ranking_counts",
+        common: include_str!("../migrations/0012_ranking_counts.sql"),
+        sqlite: "",
+        postgres: "",
+        then: Some(DataStep::RecountRanking),
+    },
+    Migration {
+        version: 13,
+        name: "email",
+        common: include_str!("../migrations/0013_email.sql"),
+        sqlite: "",
+        postgres: "",
+        then: None,
+    },
+    Migration {
+        version: 14,
+        name: "assessment_honours",
+        common: include_str!("../migrations/0014_assessment_honours.sql"),
+        sqlite: "",
+        postgres: "",
+        then: None,
+    },
+    Migration {
+        version: 15,
+        name: "search_feed",
+        common: include_str!("../migrations/0015_search_feed.sql"),
+        sqlite: include_str!("../migrations/0015_search_feed.sqlite.sql"),
+        postgres: include_str!("../migrations/0015_search_feed.postgres.sql"),
+        then: None,
     },
 ];
 
@@ -147,6 +213,9 @@ pub async fn run(store: &Store, now_ms: i64) -> Result<Vec<i64>> {
                 .execute(&mut *tx)
                 .await
                 .map_err(failed)?;
+        }
+        if let Some(step) = migration.then {
+            run_data_step(&mut tx, step).await?;
         }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

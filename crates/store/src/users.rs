@@ -15,6 +15,8 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub phone: String,
+    /// Where notifications are also e-mailed (none: in-app only).
+    pub email: Option<String>,
     pub unit_id: UnitId,
     pub unit_name: String,
     pub section_id: Option<SectionId>,
@@ -52,11 +54,12 @@ pub struct NewUser<'a> {
     pub phone: &'a str,
     pub unit: UnitId,
     pub section: Option<SectionId>,
+    pub email: Option<&'a str>,
     pub password_hash: &'a str,
     pub created_by: Option<UserId>,
 }
 
-const USER_COLUMNS: &str = "SELECT u.id, u.username, u.display_name, u.phone, u.unit_id,
+const USER_COLUMNS: &str = "SELECT u.id, u.username, u.display_name, u.phone, u.email, u.unit_id,
     un.name AS unit_name, u.section_id, s.name AS section_name, u.must_change_password,
     u.totp_enabled, u.disabled, u.created_by, c.username AS created_by_name, u.created_at,
     u.updated_at, u.password_changed_at, u.last_login_at
@@ -68,8 +71,8 @@ const USER_COLUMNS: &str = "SELECT u.id, u.username, u.display_name, u.phone, u.
 pub async fn insert(conn: &mut Conn, user: &NewUser<'_>, now: i64) -> Result<UserId> {
     let id: i64 = sqlx::query(
         "INSERT INTO users (username, display_name, phone, unit_id, section_id, password_hash,
-            password_changed_at, must_change_password, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $7, $7) RETURNING id",
+            password_changed_at, must_change_password, created_by, created_at, updated_at, email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $7, $7, $9) RETURNING id",
     )
     .bind(user.username)
     .bind(user.display_name)
@@ -79,6 +82,7 @@ pub async fn insert(conn: &mut Conn, user: &NewUser<'_>, now: i64) -> Result<Use
     .bind(user.password_hash)
     .bind(now)
     .bind(user.created_by.map(|u| u.0))
+    .bind(user.email)
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -134,6 +138,7 @@ fn user_from_row(row: &AnyRow) -> Result<User> {
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
         phone: row.try_get("phone")?,
+        email: row.try_get("email")?,
         unit_id: UnitId(row.try_get("unit_id")?),
         unit_name: row.try_get("unit_name")?,
         section_id: row.try_get::<Option<i64>, _>("section_id")?.map(SectionId),
@@ -208,6 +213,30 @@ pub async fn update_profile(
     .execute(conn)
     .await?;
     found(done.rows_affected())
+}
+
+/// Sets or clears (`None`) the address notifications are e-mailed to.
+pub async fn set_email(conn: &mut Conn, id: UserId, email: Option<&str>, now: i64) -> Result<()> {
+    let done = sqlx::query("UPDATE users SET email = $1, updated_at = $2 WHERE id = $3")
+        .bind(email)
+        .bind(now)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    found(done.rows_affected())
+}
+
+/// The e-mail address of an enabled account, if it has one: where its
+/// notifications are also sent.
+pub async fn email_of(conn: &mut Conn, id: UserId) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT email FROM users WHERE id = $1 AND disabled = 0")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
+    match row {
+        Some(row) => Ok(row.try_get::<Option<String>, _>(0)?),
+        None => Ok(None),
+    }
 }
 
 pub async fn set_disabled(conn: &mut Conn, id: UserId, disabled: bool, now: i64) -> Result<()> {

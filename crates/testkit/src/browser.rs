@@ -7,6 +7,21 @@ use std::sync::Mutex;
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::{Method, RequestBuilder, redirect};
 
+/// The boundary of the multipart bodies `Browser::post_file` sends.
+const BOUNDARY: &str = "dangjian-test-boundary-7MA4YWxkTrZu0gW";
+
+/// A `multipart/form-data` body with one file field.
+fn multipart(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
 /// What a request returned.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -169,6 +184,28 @@ impl Browser {
             headers,
             body,
         }
+    }
+
+    /// Posts one file as `multipart/form-data` (an upload), with the given
+    /// CSRF header (if any).
+    pub async fn post_file(
+        &self,
+        path: &str,
+        name: &str,
+        bytes: &[u8],
+        csrf: Option<&str>,
+    ) -> Reply {
+        let mut request = self
+            .request(Method::POST, path)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(multipart(name, bytes));
+        if let Some(token) = csrf {
+            request = request.header("x-csrf-token", token);
+        }
+        self.send(request).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {

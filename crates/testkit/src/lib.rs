@@ -5,6 +5,7 @@
 
 mod browser;
 mod database;
+mod node;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ pub use browser::{Browser, Reply, element_text, scrape_csrf};
 pub use database::{
     DATABASE_URL_VAR, PgSchema, TestDatabase, postgres_requested, random_hex, with_search_path,
 };
+pub use node::Node;
 
 /// The real time now, in Unix milliseconds.
 pub fn real_now_ms() -> i64 {
@@ -49,6 +51,16 @@ impl TestApp {
     /// Starts a fresh installation. Must be called inside a tokio runtime;
     /// the server runs on it.
     pub async fn start() -> TestApp {
+        Self::start_with(None).await
+    }
+
+    /// Starts a fresh installation that e-mails notifications through
+    /// `mail` (a test's own SMTP server on loopback).
+    pub async fn start_with_mail(mail: dangjian_app::mail::MailConfig) -> TestApp {
+        Self::start_with(Some(mail)).await
+    }
+
+    async fn start_with(mail: Option<dangjian_app::mail::MailConfig>) -> TestApp {
         let database = TestDatabase::create().await;
         let clock = ManualClock::starting_at(real_now_ms());
         let config = AppConfig {
@@ -60,7 +72,8 @@ impl TestApp {
         let shared: Arc<dyn Clock> = Arc::new(clock.clone());
         let app = App::open(&StoreOptions::new(database.url.clone()), shared, config)
             .await
-            .unwrap_or_else(|e| panic!("cannot open the test database {}: {e}", database.url));
+            .unwrap_or_else(|e| panic!("cannot open the test database {}: {e}", database.url))
+            .with_mail(mail);
         let init_report = app
             .initialise(&InitRequest::default())
             .await

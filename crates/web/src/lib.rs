@@ -12,6 +12,7 @@ mod csrf;
 mod error;
 mod headers;
 mod i18n;
+mod mail;
 mod media;
 mod metrics;
 mod office;
@@ -19,6 +20,7 @@ mod page;
 mod pages;
 mod portal;
 mod public;
+mod search;
 mod session;
 mod state;
 
@@ -33,6 +35,7 @@ use dangjian_app::App;
 use tokio::net::TcpListener;
 
 pub use i18n::Locale;
+pub use mail::mail_composer;
 pub use state::AppState;
 
 /// How the listeners are set up.
@@ -100,6 +103,18 @@ impl Server {
         tokio::spawn(dangjian_app::review::scheduler::run_scheduler(
             self.state.app.clone(),
             node_name(),
+            stopped.clone(),
+        ));
+        if self.state.app.mail_enabled() {
+            tokio::spawn(dangjian_app::mail::run_mailer(
+                self.state.app.clone(),
+                node_name(),
+                mail_composer(),
+                stopped.clone(),
+            ));
+        }
+        tokio::spawn(dangjian_app::search::run_indexer(
+            self.state.app.clone(),
             stopped.clone(),
         ));
         tokio::spawn(flush_visits_periodically(

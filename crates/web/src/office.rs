@@ -27,6 +27,10 @@ pub fn router(state: AppState) -> Router {
             "/account/totp",
             get(account::totp_form).post(account::totp_submit),
         )
+        .route(
+            "/account/email",
+            get(account::email_form).post(account::email_submit),
+        )
         .route("/org/units", get(org::units).post(org::create_unit))
         .route("/org/units/{id}", get(org::unit).post(org::update_unit))
         .route("/org/units/{id}/delete", post(org::delete_unit))
@@ -46,11 +50,21 @@ pub fn router(state: AppState) -> Router {
             "/articles/{id}",
             get(pages::articles::edit_form).post(pages::articles::update),
         )
+        .route("/search", get(pages::search::page))
+        .route(
+            "/search/settings",
+            get(pages::search::settings).post(pages::search::save_settings),
+        )
+        .route("/search/reindex", post(pages::search::reindex))
         .route("/ranking", get(pages::ranking::page))
         .route("/ranking/rules", post(pages::ranking::update_rules))
         .route("/ranking.xlsx", get(pages::ranking::xlsx))
         .route("/ranking/bulletin.docx", get(pages::ranking::bulletin))
         .route("/ranking/assessment.docx", get(pages::ranking::assessment))
+        .route(
+            "/ranking/honours",
+            get(pages::honours::page).post(pages::honours::confirm),
+        )
         .route("/articles/{id}/adoption", post(pages::articles::adoption))
         .route(
             "/articles/{id}/instruction",

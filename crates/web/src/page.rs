@@ -30,6 +30,8 @@ pub struct Nav {
     pub tasks: bool,
     /// The upload ranking (editors and reviewers).
     pub ranking: bool,
+    /// Search over the site's items (whoever sees the office's articles).
+    pub search: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +85,9 @@ impl Page {
                 stats: actor.can(Permission::ManageSite),
                 workflows: actor.can(Permission::ManageSite),
                 ranking: actor.can(Permission::ManageSite) || actor.can(Permission::ReviewArticles),
+                search: actor.can(Permission::ManageSite)
+                    || actor.can(Permission::ReviewArticles)
+                    || actor.can(Permission::WriteArticles),
                 tasks: actor.can(Permission::WriteArticles)
                     || actor.can(Permission::ReviewArticles)
                     || actor.can(Permission::ManageSite),

@@ -39,6 +39,7 @@ pub fn service(state: AppState) -> PublicService {
     // sit behind the page cache; health, assets and media do not.
     let routes = Router::new()
         .merge(crate::portal::router(&cache))
+        .route("/api/v1/search", get(crate::portal::search::api))
         .route("/healthz", get(healthz))
         .route("/assets/{name}", get(assets::serve))
         .route("/media/{file}", get(crate::media::serve))

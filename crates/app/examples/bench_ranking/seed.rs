@@ -97,6 +97,7 @@ pub async fn organisation(
                 phone: format!("138{i:08}"),
                 unit_id: units[unit].0.0.to_string(),
                 section_id: section,
+                email: None,
             };
             (i, unit, form)
         })
@@ -398,6 +399,8 @@ pub async fn load_reviews(
         })
         .collect();
     let instructed = bulk::insert_instructions(&mut tx, &instructions).await?;
+    // Bulk rows bypass the per-event counting: derive the counters at once.
+    dangjian_store::review::counts::recount(&mut tx, site).await?;
     tx.commit().await?;
     Ok((events, adopted, instructed))
 }

@@ -10,6 +10,7 @@ use dangjian_officedoc::{
 };
 use time::{Date, OffsetDateTime};
 
+use super::honours::{self, Confirmation};
 use super::ranking::{Period, RankRow, Ranking};
 use crate::actor::Actor;
 use crate::audit::Event;
@@ -17,9 +18,6 @@ use crate::{App, AppError, Result};
 
 /// People listed in a bulletin (the whole list is in the spreadsheet).
 const PEOPLE_IN_BULLETIN: usize = 20;
-/// How many units and people the annual assessment proposes for awards.
-const PROPOSED_UNITS: usize = 3;
-const PROPOSED_PEOPLE: usize = 10;
 
 /// What the editor chooses for a document: its number.
 #[derive(Debug, Clone)]
@@ -118,7 +116,7 @@ impl App {
         })
     }
 
-    async fn require_reports(&self, actor: &Actor, action: &str) -> Result<()> {
+    pub(crate) async fn require_reports(&self, actor: &Actor, action: &str) -> Result<()> {
         if actor.can(Permission::ManageSite) {
             return Ok(());
         }
@@ -179,30 +177,21 @@ impl App {
         let period = Period::year(year).ok_or(AppError::NotFound)?;
         let ranking = self.ranking(actor, site, period).await?;
         let issuer = self.issuer(site).await?;
-        let names = |rows: &[RankRow], n: usize| {
-            rows.iter()
-                .filter(|r| r.total > 0)
-                .take(n)
-                .map(|r| r.name.clone())
-                .collect::<Vec<_>>()
-                .join("、")
-        };
-        let body = vec![
+        let confirmation = self.confirmed_honours(site, year).await?;
+        let mut body = vec![
             Block::Paragraph(format!(
                 "根据网络信息报送考核办法，现将{year}年度全县网络信息报送考核情况通报如下。"
             )),
             Block::Heading1("一、总体情况".into()),
             Block::Paragraph(format!("全年{}", totals(&ranking))),
-            Block::Heading1("二、拟表彰名单".into()),
-            Block::Heading2("（一）先进单位".into()),
-            Block::Paragraph(names(&ranking.units, PROPOSED_UNITS)),
-            Block::Heading2("（二）先进个人".into()),
-            Block::Paragraph(names(&ranking.people, PROPOSED_PEOPLE)),
+        ];
+        body.extend(honours_blocks(&ranking, confirmation.as_ref()));
+        body.extend([
             Block::Heading1("三、各单位考核得分".into()),
             Block::Table(table(&ranking.units, true, usize::MAX)),
             Block::Heading1("四、个人考核得分".into()),
             Block::Table(table(&ranking.people, false, PEOPLE_IN_BULLETIN)),
-        ];
+        ]);
         let title = format!("关于{year}年度网络信息报送考核情况的通报");
         let bytes = self.document(&issuer, numbering, year, title, body)?;
         self.audit_report(actor, "ranking.assessment", year.to_string())
@@ -262,6 +251,58 @@ impl App {
     async fn audit_report(&self, actor: &Actor, action: &str, what: String) -> Result<()> {
         let event = Event::success(action, "ranking").with_detail(what);
         self.audit_alone(actor.into(), event).await
+    }
+}
+
+/// Section two of the assessment: the awards as the editors confirmed them,
+/// or, before that, the ranking's proposal marked as such.
+fn honours_blocks(ranking: &Ranking, confirmation: Option<&Confirmation>) -> Vec<Block> {
+    let (heading, lead, units, people) = match confirmation {
+        Some(c) => {
+            let names = |kind: &str| {
+                c.honours
+                    .iter()
+                    .filter(|h| h.kind == kind)
+                    .map(|h| h.name.clone())
+                    .collect::<Vec<_>>()
+            };
+            (
+                "二、表彰名单",
+                "经研究，决定对以下先进单位和先进个人予以通报表扬。",
+                names(honours::UNIT),
+                names(honours::PERSON),
+            )
+        }
+        None => {
+            let names = |rows: &[RankRow], n| {
+                honours::proposed(rows, n)
+                    .iter()
+                    .map(|r| r.name.clone())
+                    .collect::<Vec<_>>()
+            };
+            (
+                "二、拟表彰名单",
+                "根据考核得分，拟推荐以下先进单位和先进个人，待研究确定。",
+                names(&ranking.units, honours::PROPOSED_UNITS),
+                names(&ranking.people, honours::PROPOSED_PEOPLE),
+            )
+        }
+    };
+    vec![
+        Block::Heading1(heading.into()),
+        Block::Paragraph(lead.into()),
+        Block::Heading2("（一）先进单位".into()),
+        Block::Paragraph(listed(&units)),
+        Block::Heading2("（二）先进个人".into()),
+        Block::Paragraph(listed(&people)),
+    ]
+}
+
+fn listed(names: &[String]) -> String {
+    if names.is_empty() {
+        "无。".into()
+    } else {
+        names.join("、")
     }
 }
 

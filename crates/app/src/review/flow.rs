@@ -10,7 +10,7 @@ use dangjian_domain::clock::add_working_days;
 use dangjian_domain::ids::UserId;
 use dangjian_domain::workflow::{self as rules, Next, Ownership, Refusal, ReturnTo, writes_for};
 use dangjian_store::articles::{self as articles, Article};
-use dangjian_store::review::notices::{self, NewNotification};
+use dangjian_store::review::notices::NewNotification;
 use dangjian_store::review::{self as stored, NewEvent, ReviewState, jobs};
 use dangjian_store::{Conn, media};
 
@@ -258,6 +258,7 @@ impl App {
             .with_detail(format!("{moved:?}: {comment}"));
         self.audit(&mut tx, actor.into(), audit).await?;
         tx.commit().await?;
+        self.wake_mailer();
         Ok(moved)
     }
 
@@ -388,13 +389,15 @@ impl App {
                 actor_name: "",
                 comment: "",
             };
-            notices::insert(tx, author, &notice, now).await?;
+            self.notify(tx, author, &notice, now).await?;
         }
         Ok(moved)
     }
 
-    /// After commit: a publication refreshes the pages that list it.
+    /// After commit: the mail the move wrote goes out, and a publication
+    /// refreshes the pages that list it.
     async fn after_move(&self, case: &Case, moved: &Moved) {
+        self.wake_mailer();
         match moved {
             Moved::Published => self.announce(Change::Article {
                 id: case.article.id,
@@ -446,7 +449,7 @@ impl App {
         };
         for person in stored::holders(tx, role, scope).await? {
             if person != actor.user_id {
-                notices::insert(tx, person, &notice, now).await?;
+                self.notify(tx, person, &notice, now).await?;
             }
         }
         Ok(())
@@ -478,7 +481,7 @@ impl App {
             comment,
         };
         for person in people.into_iter().filter(|p| *p != actor.user_id) {
-            notices::insert(tx, person, &notice, now).await?;
+            self.notify(tx, person, &notice, now).await?;
         }
         Ok(())
     }

@@ -6,6 +6,7 @@
 
 pub mod bulletin;
 pub mod flow;
+pub mod honours;
 pub mod placement;
 pub mod queue;
 pub mod ranking;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use dangjian_domain::Invalid;
 use dangjian_domain::account::bounded_text;
 use dangjian_domain::article::{ArticleId, ArticleStatus};
-use dangjian_domain::clock::parse_local_date;
+use dangjian_domain::clock::{local_day, parse_local_date};
 use dangjian_domain::ids::SiteId;
 use dangjian_domain::role::Permission;
 use dangjian_domain::scoring::{AdoptionLevel, RULE_KEYS, ScoringRules, Tally};
@@ -61,6 +61,12 @@ impl Period {
         })
     }
 
+    /// The period as local day numbers `[from, until)` (the ranking's
+    /// counters are kept per local day).
+    pub fn day_numbers(&self) -> (i64, i64) {
+        (local_day(self.from), local_day(self.until))
+    }
+
     pub fn month(year: i32, month: u32) -> Option<Period> {
         Self::months_of(year, month, month)
     }
@@ -93,6 +99,8 @@ impl Period {
 /// One line of the ranking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RankRow {
+    /// The person's, section's or unit's id.
+    pub id: i64,
     pub name: String,
     /// The unit (for people and sections).
     pub context: String,
@@ -112,15 +120,18 @@ pub struct Ranking {
     pub units: Vec<RankRow>,
 }
 
+/// Who a row is about: id, name and the unit it belongs to (if any).
+type Subject = (i64, String, String);
+
 fn row(
-    name: String,
-    context: String,
+    (id, name, context): Subject,
     tally: Tally,
     rules: &ScoringRules,
     deduction: i64,
 ) -> RankRow {
     let points = rules.points(&tally);
     RankRow {
+        id,
         name,
         context,
         tally,
@@ -167,23 +178,18 @@ fn assemble(
                 .2
                 .add(&tally);
         }
-        persons.push(row(
-            person.name.clone(),
-            person.unit_name.clone(),
-            tally,
-            rules,
-            0,
-        ));
+        let subject = (person.id.0, person.name.clone(), person.unit_name.clone());
+        persons.push(row(subject, tally, rules, 0));
     }
     let sections = sections
-        .into_values()
-        .map(|(name, unit, tally)| row(name, unit, tally, rules, 0))
+        .into_iter()
+        .map(|(id, (name, unit, tally))| row((id, name, unit), tally, rules, 0))
         .collect();
     let units = units
-        .into_values()
-        .map(|(name, tally)| {
+        .into_iter()
+        .map(|(id, (name, tally))| {
             let deduction = rules.shortfall(tally.published, period.months);
-            row(name, String::new(), tally, rules, deduction)
+            row((id, name, String::new()), tally, rules, deduction)
         })
         .collect();
     (ranked(persons), ranked(sections), ranked(units))
@@ -249,7 +255,8 @@ impl App {
         }
         let rules = self.scoring_rules(site).await?;
         let mut conn = self.store().read().await?;
-        let tallies = stored::tallies(&mut conn, site, period.from, period.until).await?;
+        let (from_day, until_day) = period.day_numbers();
+        let tallies = stored::tallies(&mut conn, site, from_day, until_day).await?;
         let people = stored::people(&mut conn).await?;
         let (people, sections, units) = assemble(&people, &tallies, &rules, &period);
         Ok(Ranking {

@@ -107,6 +107,13 @@ pub async fn delete_all_in_site(conn: &mut Conn, site: SiteId) -> Result<u64> {
             .execute(&mut *conn)
             .await?;
     }
+    for table in ["ranking_counts", "ranking_months"] {
+        let sql = format!("DELETE FROM {table} WHERE site_id = $1");
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(site.0)
+            .execute(&mut *conn)
+            .await?;
+    }
     let done = sqlx::query("DELETE FROM articles WHERE site_id = $1")
         .bind(site.0)
         .execute(conn)

@@ -3,6 +3,8 @@
 //! jobs (in `jobs`).
 
 pub mod bulk;
+pub mod counts;
+pub mod honours;
 pub mod jobs;
 pub mod notices;
 pub mod placements;
@@ -408,7 +410,12 @@ pub struct NewEvent<'a> {
     pub comment: &'a str,
 }
 
+/// Appends to the article's timeline and, in the same transaction, counts
+/// the entry for the ranking (`counts`).
 pub async fn insert_event(conn: &mut Conn, event: &NewEvent<'_>, now: i64) -> Result<()> {
+    if let Some(kind) = counts::Counted::of(event.action, event.to_stage) {
+        counts::count_event(&mut *conn, event.article, kind, now).await?;
+    }
     sqlx::query(
         "INSERT INTO article_events (article_id, at, actor_id, action, stage, to_stage, comment)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -1,7 +1,7 @@
 //! The figures behind the upload ranking: per author, in a period, what was
 //! submitted, published and returned, headlines, adoptions by higher levels
-//! and leaders' 批示 — counted by the database (a year of a large site is
-//! hundreds of thousands of events; only the sums come back).
+//! and leaders' 批示 — summed from the daily counters (`counts`) that each
+//! event updates; and the records of adoptions and 批示.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +11,7 @@ use dangjian_domain::scoring::{AdoptionLevel, Tally};
 use serde::Serialize;
 use sqlx::Row;
 
+use super::counts::{self, Delta};
 use crate::{Conn, Result};
 
 /// A person with where they belong.
@@ -24,79 +25,19 @@ pub struct Person {
     pub section_name: Option<String>,
 }
 
-/// Each author's tally over `[from, until)`.
+/// Each author's tally over the local days `[from_day, until_day)`, from
+/// the daily counters (`counts`).
 pub async fn tallies(
     conn: &mut Conn,
     site: SiteId,
-    from: i64,
-    until: i64,
+    from_day: i64,
+    until_day: i64,
 ) -> Result<BTreeMap<UserId, Tally>> {
-    let mut out: BTreeMap<UserId, Tally> = BTreeMap::new();
-    let rows = sqlx::query(
-        "SELECT a.created_by AS user_id, e.action, COUNT(DISTINCT e.article_id) AS n,
-            SUM(CASE WHEN a.headline = 1 THEN 1 ELSE 0 END) AS headlines
-         FROM article_events e JOIN articles a ON a.id = e.article_id
-         WHERE a.site_id = $1 AND e.at >= $2 AND e.at < $3 AND a.created_by IS NOT NULL
-           AND (e.action IN ('submit', 'publish') OR (e.action = 'return' AND e.to_stage IS NULL))
-         GROUP BY a.created_by, e.action",
-    )
-    .bind(site.0)
-    .bind(from)
-    .bind(until)
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in rows {
-        let tally = out.entry(UserId(row.try_get("user_id")?)).or_default();
-        let n: i64 = row.try_get("n")?;
-        match row.try_get::<String, _>("action")?.as_str() {
-            "submit" => tally.submitted += n,
-            "publish" => {
-                tally.published += n;
-                tally.headlines += row.try_get::<Option<i64>, _>("headlines")?.unwrap_or(0);
-            }
-            _ => tally.returned += n,
-        }
-    }
-    let rows = sqlx::query(
-        "SELECT a.created_by AS user_id, d.level, COUNT(*) AS n
-         FROM article_adoptions d JOIN articles a ON a.id = d.article_id
-         WHERE a.site_id = $1 AND d.recorded_at >= $2 AND d.recorded_at < $3
-           AND a.created_by IS NOT NULL
-         GROUP BY a.created_by, d.level",
-    )
-    .bind(site.0)
-    .bind(from)
-    .bind(until)
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in rows {
-        let tally = out.entry(UserId(row.try_get("user_id")?)).or_default();
-        let n: i64 = row.try_get("n")?;
-        match AdoptionLevel::from_code(&row.try_get::<String, _>("level")?) {
-            Some(AdoptionLevel::City) => tally.city += n,
-            Some(AdoptionLevel::Province) => tally.province += n,
-            Some(AdoptionLevel::Central) => tally.central += n,
-            None => {}
-        }
-    }
-    let rows = sqlx::query(
-        "SELECT a.created_by AS user_id, COUNT(*) AS n
-         FROM article_instructions i JOIN articles a ON a.id = i.article_id
-         WHERE a.site_id = $1 AND i.recorded_at >= $2 AND i.recorded_at < $3
-           AND a.created_by IS NOT NULL
-         GROUP BY a.created_by",
-    )
-    .bind(site.0)
-    .bind(from)
-    .bind(until)
-    .fetch_all(&mut *conn)
-    .await?;
-    for row in rows {
-        out.entry(UserId(row.try_get("user_id")?))
-            .or_default()
-            .instructions += row.try_get::<i64, _>("n")?;
-    }
-    Ok(out)
+    let sums = counts::sums(conn, site, from_day, until_day).await?;
+    Ok(sums
+        .into_iter()
+        .map(|(user, tally)| (UserId(user), tally))
+        .collect())
 }
 
 /// Every account with its unit and section.
@@ -142,9 +83,9 @@ pub async fn insert_adoption(
     .bind(note)
     .bind(by.0)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    counts::count_record(conn, article, &Delta::adoption(level), now).await
 }
 
 /// Records a leader's 批示 on an item.
@@ -165,9 +106,9 @@ pub async fn insert_instruction(
     .bind(note)
     .bind(by.0)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    counts::count_record(conn, article, &Delta::instruction(), now).await
 }
 
 /// One recorded adoption or 批示 of an item (`kind`: a level code or

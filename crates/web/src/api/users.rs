@@ -29,6 +29,10 @@ pub struct AccountInput {
     /// Optional; must belong to the unit.
     #[serde(default)]
     pub section_id: Text,
+    /// Where notifications are also e-mailed: empty for none; left out,
+    /// the address stays as it is.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 impl From<AccountInput> for AccountForm {
@@ -39,6 +43,7 @@ impl From<AccountInput> for AccountForm {
             phone: input.phone,
             unit_id: input.unit_id.into_string(),
             section_id: input.section_id.into_string(),
+            email: input.email,
         }
     }
 }
@@ -82,6 +87,7 @@ pub struct UserView {
     pub username: String,
     pub display_name: String,
     pub phone: String,
+    pub email: Option<String>,
     pub unit_id: i64,
     pub unit_name: String,
     pub section_id: Option<i64>,
@@ -104,6 +110,7 @@ impl From<User> for UserView {
             username: u.username,
             display_name: u.display_name,
             phone: u.phone,
+            email: u.email,
             unit_id: u.unit_id.0,
             unit_name: u.unit_name,
             section_id: u.section_id.map(|s| s.0),

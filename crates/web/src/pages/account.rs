@@ -1,8 +1,9 @@
-//! The person's own account: choosing a new password, enrolling TOTP.
+//! The person's own account: choosing a new password, enrolling TOTP, the
+//! address notifications are e-mailed to.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_app::AppError;
@@ -10,11 +11,11 @@ use dangjian_app::auth::{Stage, TotpEnrolment};
 use serde::Deserialize;
 
 use super::login::CodeForm;
-use super::render;
+use super::{Notice, render};
 use crate::error::WebResult;
 use crate::i18n::Locale;
 use crate::page::{FormErrors, Page};
-use crate::session::{AnySession, stage_page};
+use crate::session::{AnySession, Office, stage_page};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -153,6 +154,61 @@ pub async fn totp_submit(
                 FormErrors::new(locale, invalid.errors),
             )
             .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/email.html")]
+struct EmailPage {
+    page: Page,
+    email: String,
+    /// Whether this installation sends mail at all.
+    mail_enabled: bool,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn email_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Office(session): Office,
+    Query(notice): Query<Notice>,
+) -> WebResult<Response> {
+    let locale = Locale::from_headers(&headers);
+    let email = state.app.own_email(&session.actor).await?;
+    let page = EmailPage {
+        page: Page::for_session(locale, "email.title", &session).with_notice(notice.ok.as_deref()),
+        email: email.unwrap_or_default(),
+        mail_enabled: state.app.mail_enabled(),
+        errors: FormErrors::default(),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn email_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Office(session): Office,
+    Form(form): Form<EmailForm>,
+) -> WebResult<Response> {
+    match state.app.set_own_email(&session.actor, &form.email).await {
+        Ok(()) => Ok(Redirect::to("/account/email?ok=email_saved").into_response()),
+        Err(AppError::Invalid(invalid)) => {
+            let locale = Locale::from_headers(&headers);
+            let page = EmailPage {
+                page: Page::for_session(locale, "email.title", &session),
+                email: form.email,
+                mail_enabled: state.app.mail_enabled(),
+                errors: FormErrors::new(locale, invalid.errors),
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(other) => Err(other.into()),

@@ -305,6 +305,7 @@ async fn show_page(
             phone: user.phone.clone(),
             unit_id: user.unit_id.to_string(),
             section_id: user.section_id.map(|s| s.to_string()).unwrap_or_default(),
+            email: Some(user.email.clone().unwrap_or_default()),
         },
         errors: FormErrors::default(),
         alert: FormErrors::default(),

@@ -9,6 +9,7 @@ pub mod cache;
 mod column;
 mod feeds;
 mod home;
+pub mod search;
 mod sitemap;
 mod theme;
 mod visits;
@@ -47,6 +48,7 @@ pub fn router(cache: &Arc<cache::PageCache>) -> Router<AppState> {
         .route("/column/{slug}/atom.xml", get(feeds::column_atom))
         .route("/article/{id}", get(article::page))
         .route("/archive", get(archive::months))
+        .route("/search", get(search::page))
         .route("/archive/{year}/{month}", get(archive::month))
         .route("/feed.xml", get(feeds::site_rss))
         .route("/atom.xml", get(feeds::site_atom))
