@@ -59,8 +59,12 @@ async fn setup() -> Setup {
     }
 }
 
-/// Saves a draft; returns its id.
+/// Saves a draft in the test's column; returns its id.
 async fn draft(s: &Setup, title: &str, body: &str) -> i64 {
+    draft_in(s, &s.column, title, body).await
+}
+
+async fn draft_in(s: &Setup, column: &str, title: &str, body: &str) -> i64 {
     let body = format!("<p>{body}</p>");
     let reply = s
         .editor
@@ -69,7 +73,7 @@ async fn draft(s: &Setup, title: &str, body: &str) -> i64 {
             &[
                 ("title", title),
                 ("source", "县委组织部"),
-                ("primary_column", &s.column),
+                ("primary_column", column),
                 ("body", &body),
             ],
         )
@@ -88,7 +92,11 @@ fn created_id(reply: &Reply) -> i64 {
 }
 
 async fn publish(s: &Setup, title: &str, body: &str) -> i64 {
-    let id = draft(s, title, body).await;
+    publish_in(s, &s.column, title, body).await
+}
+
+async fn publish_in(s: &Setup, column: &str, title: &str, body: &str) -> i64 {
+    let id = draft_in(s, column, title, body).await;
     s.editor
         .post_form(&format!("/articles/{id}/submit"), &[])
         .await
@@ -430,4 +438,57 @@ async fn created_with_attachment(s: &Setup, title: &str, body: &str, media: &str
         )
         .await;
     created_id(&reply)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_archive_counts_by_year_month_and_column() {
+    let s = setup().await;
+    for n in 0..3 {
+        publish(&s, &format!("党建动态第{n}篇"), "动态。").await;
+    }
+    let columns =
+        s.t.app
+            .public_columns(s.t.init_report.site)
+            .await
+            .expect("columns");
+    // A sub-column of another main column.
+    let news = columns
+        .iter()
+        .find(|c| c.slug == "zhongyang-jingshen")
+        .expect("中央精神");
+    let main = columns
+        .iter()
+        .find(|c| Some(c.id) == news.parent_id)
+        .expect("its main column");
+    publish_in(&s, &news.id.to_string(), "中央精神一篇", "精神。").await;
+    let today = dangjian_app::domain::clock::format_local_date(s.t.app.now_ms());
+    let (year, month) = (&today[0..4], &today[5..7]);
+
+    let public = s.t.public();
+    let archive = public.get("/archive").await;
+    archive
+        .assert_status(200)
+        .assert_contains(&format!("id=\"year-{year}\""))
+        .assert_contains("文章数：4")
+        .assert_contains("按栏目浏览");
+    let filtered = public.get(&format!("/archive?column={}", s.column)).await;
+    filtered
+        .assert_status(200)
+        .assert_contains("文章数：3")
+        .assert_contains(&format!("/archive/{year}/{month}?column={}", s.column));
+    let month_page = public.get(&format!("/archive/{year}/{month}")).await;
+    month_page
+        .assert_contains("党建动态（3）")
+        .assert_contains(&format!("{}（1）", main.name))
+        .assert_contains("中央精神一篇");
+    public
+        .get(&format!("/archive/{year}/{month}?column={}", main.id))
+        .await
+        .assert_contains("文章数：1")
+        .assert_contains("中央精神一篇");
+    public
+        .get("/archive?column=999999")
+        .await
+        .assert_status(404);
+    public.get("/archive?column=x").await.assert_status(404);
 }

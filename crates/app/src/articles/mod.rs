@@ -2,6 +2,7 @@
 //! (`edit`), the office list (`office`), what readers see (`public`), and the
 //! body sanitiser every body passes through (`sanitize`).
 
+pub mod archive;
 pub mod edit;
 pub mod office;
 mod pending;

@@ -2,8 +2,6 @@
 //! visible columns. Drafts and future articles do not exist for the public;
 //! withdrawn ones are gone (410).
 
-use std::collections::BTreeMap;
-
 use dangjian_domain::article::{ArticleId, ArticleStatus};
 use dangjian_domain::column::{ColumnId, ColumnKind};
 use dangjian_domain::ids::SiteId;
@@ -73,14 +71,6 @@ pub struct HomeContent {
     pub columns: Vec<Column>,
 }
 
-/// A month of the archive and how many articles it holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ArchiveMonth {
-    pub year: i32,
-    pub month: u8,
-    pub count: i64,
-}
-
 pub const PER_PAGE: i64 = 20;
 const BLOCK_SIZE: i64 = 6;
 
@@ -104,7 +94,7 @@ fn visible(all: &[Column]) -> Vec<Column> {
 }
 
 /// The column and all its descendants.
-fn subtree(all: &[Column], root: ColumnId) -> Vec<ColumnId> {
+pub(crate) fn subtree(all: &[Column], root: ColumnId) -> Vec<ColumnId> {
     let mut ids = vec![root];
     let mut index = 0;
     while index < ids.len() {
@@ -144,7 +134,7 @@ fn children(all: &[Column], parent: Option<ColumnId>) -> Vec<Column> {
 }
 
 /// Local (UTC+8) year and month of a Unix millisecond.
-fn local_month(ms: i64) -> (i32, u8) {
+pub(crate) fn local_month(ms: i64) -> (i32, u8) {
     let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
         .to_offset(dangjian_domain::clock::CHINA_STANDARD_TIME);
@@ -165,7 +155,7 @@ pub fn month_range(year: i32, month: u8) -> Option<(i64, i64)> {
 }
 
 impl App {
-    async fn visible_columns(&self, site: SiteId) -> Result<Vec<Column>> {
+    pub(crate) async fn visible_columns(&self, site: SiteId) -> Result<Vec<Column>> {
         let mut conn = self.store().read().await?;
         Ok(visible(&columns::columns(&mut conn, site).await?))
     }
@@ -290,47 +280,6 @@ impl App {
             blocks,
             columns: all,
         })
-    }
-
-    /// Months that hold published articles, newest first, with counts.
-    pub async fn public_archive_months(&self, site: SiteId) -> Result<Vec<ArchiveMonth>> {
-        let mut conn = self.store().read().await?;
-        let times = stored::published_times(&mut conn, site, self.now_ms()).await?;
-        let mut counts: BTreeMap<(i32, u8), i64> = BTreeMap::new();
-        for at in times {
-            *counts.entry(local_month(at)).or_default() += 1;
-        }
-        Ok(counts
-            .into_iter()
-            .rev()
-            .map(|((year, month), count)| ArchiveMonth { year, month, count })
-            .collect())
-    }
-
-    /// One page of the articles published in a month.
-    pub async fn public_archive(
-        &self,
-        site: SiteId,
-        year: i32,
-        month: u8,
-        page: i64,
-    ) -> Result<Option<(Vec<ArticleSummary>, i64)>> {
-        let Some((from, until)) = month_range(year, month) else {
-            return Ok(None);
-        };
-        let page = page.max(1);
-        let mut conn = self.store().read().await?;
-        let found = stored::published_between(
-            &mut conn,
-            site,
-            from,
-            until,
-            self.now_ms(),
-            (page - 1) * PER_PAGE,
-            PER_PAGE,
-        )
-        .await?;
-        Ok(Some(found))
     }
 
     /// The newest published articles of the site, or of one visible column

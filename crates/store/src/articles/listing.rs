@@ -202,18 +202,25 @@ pub async fn featured(
     rows.iter().map(summary_from_row).collect()
 }
 
-/// Published articles with a publish time in `[from, until)`, newest first.
+/// Published articles with a publish time in `[from, until)`, newest first;
+/// only those whose primary column is one of `columns` when given.
 pub async fn published_between(
     conn: &mut Conn,
     site: SiteId,
-    from: i64,
-    until: i64,
+    (from, until): (i64, i64),
+    columns: Option<&[ColumnId]>,
     now: i64,
-    offset: i64,
-    limit: i64,
+    (offset, limit): (i64, i64),
 ) -> Result<(Vec<ArticleSummary>, i64)> {
-    let condition = "WHERE a.site_id = $2 AND a.status = 'published' AND a.publish_at <= $1
-        AND a.publish_at >= $3 AND a.publish_at < $4";
+    // Column ids are integers: inlined, the statement's parameters stay fixed.
+    let in_columns = columns.map_or(String::new(), |ids| {
+        let list: Vec<String> = ids.iter().map(|c| c.0.to_string()).collect();
+        format!(" AND a.primary_column_id IN ({})", list.join(", "))
+    });
+    let condition = format!(
+        "WHERE a.site_id = $2 AND a.status = 'published' AND a.publish_at <= $1
+        AND a.publish_at >= $3 AND a.publish_at < $4{in_columns}"
+    );
     let total: i64 = sqlx::query(AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM articles a {condition}"
     )))
@@ -240,17 +247,25 @@ pub async fn published_between(
     Ok((items, total))
 }
 
-/// Publish times of every published article (for the archive's month
-/// counts, bucketed in local time by the caller).
-pub async fn published_times(conn: &mut Conn, site: SiteId, now: i64) -> Result<Vec<i64>> {
+/// Publish time and primary column of every published article (for the
+/// archive's counts by month and column, bucketed in local time by the
+/// caller).
+pub async fn published_times(
+    conn: &mut Conn,
+    site: SiteId,
+    now: i64,
+) -> Result<Vec<(i64, ColumnId)>> {
     let rows = sqlx::query(
-        "SELECT publish_at FROM articles WHERE site_id = $1 AND status = 'published' AND publish_at <= $2",
+        "SELECT publish_at, primary_column_id FROM articles
+         WHERE site_id = $1 AND status = 'published' AND publish_at <= $2",
     )
     .bind(site.0)
     .bind(now)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    rows.iter()
+        .map(|row| Ok((row.try_get(0)?, ColumnId(row.try_get(1)?))))
+        .collect()
 }
 
 /// The published neighbours of an article in its primary column: the one

@@ -241,7 +241,8 @@ impl Pager {
             if n == 1 {
                 base.to_owned()
             } else {
-                format!("{base}?page={n}")
+                let joint = if base.contains('?') { '&' } else { '?' };
+                format!("{base}{joint}page={n}")
             }
         };
         Ok(Pager {
