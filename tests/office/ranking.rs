@@ -374,4 +374,16 @@ async fn editors_confirm_the_years_awards_before_the_assessment_names_them() {
     assert!(text.contains("予以通报表扬"));
     assert!(!text.contains("拟表彰名单"));
     assert!(text.contains("王信息"));
+
+    // The year's monthly statistics: a chart and the figures per month.
+    let today = dangjian_domain::clock::format_local_date(t.app.now_ms());
+    let monthly = editor.get(&format!("/ranking/monthly?year={year}")).await;
+    monthly
+        .assert_status(200)
+        .assert_contains("<svg class=\"chart\"")
+        .assert_contains(&format!(
+            "<th scope=\"row\">{}</th><td>1</td><td>1</td><td>0</td>",
+            &today[0..7]
+        ));
+    s.officer.get("/ranking/monthly").await.assert_status(403);
 }

@@ -178,6 +178,10 @@ async fn run(options: &Options, target: &Target) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     let site = app.default_site().await?;
+    println!(
+        "resident memory after laying the demo: {:.0} MiB",
+        resident_mib()
+    );
 
     let index = app.search_index()?;
     app.apply_search_settings_to(&index).await?;
@@ -192,8 +196,10 @@ async fn run(options: &Options, target: &Target) -> anyhow::Result<()> {
         directory_bytes(&target.dir.path().join("search")) as f64 / 1_048_576.0
     );
 
+    println!("resident memory after the build: {:.0} MiB", resident_mib());
     let mut samples = Vec::with_capacity(QUERY_RUNS);
     let mut empty = 0;
+    let mut nothing: Vec<&str> = Vec::new();
     for q in QUERIES.iter().cycle().take(QUERY_RUNS) {
         let request = SearchRequest {
             q: (*q).to_owned(),
@@ -204,9 +210,13 @@ async fn run(options: &Options, target: &Target) -> anyhow::Result<()> {
         samples.push(started.elapsed());
         if page.total == 0 {
             empty += 1;
+            if !nothing.contains(q) {
+                nothing.push(q);
+            }
         }
     }
     let (p50, p99, max) = percentiles(samples);
+    println!("queries that found nothing: {nothing:?}");
     println!(
         "dangjian search, {QUERY_RUNS} queries (highlighted, first page): p50 {}, p99 {}, max {}; {empty} found nothing",
         ms(p50),

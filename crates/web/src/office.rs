@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/search/reindex", post(pages::search::reindex))
         .route("/ranking", get(pages::ranking::page))
         .route("/ranking/rules", post(pages::ranking::update_rules))
+        .route("/ranking/monthly", get(pages::monthly::page))
         .route("/ranking.xlsx", get(pages::ranking::xlsx))
         .route("/ranking/bulletin.docx", get(pages::ranking::bulletin))
         .route("/ranking/assessment.docx", get(pages::ranking::assessment))

@@ -7,6 +7,7 @@
 pub mod bulletin;
 pub mod flow;
 pub mod honours;
+pub mod monthly;
 pub mod placement;
 pub mod queue;
 pub mod ranking;

@@ -195,7 +195,7 @@ fn assemble(
     (ranked(persons), ranked(sections), ranked(units))
 }
 
-fn may_see_ranking(actor: &Actor) -> bool {
+pub(crate) fn may_see_ranking(actor: &Actor) -> bool {
     actor.can(Permission::ManageSite) || actor.can(Permission::ReviewArticles)
 }
 

@@ -297,22 +297,52 @@ pub async fn sums(
         .fetch_all(conn)
         .await?;
     rows.iter()
-        .map(|row| {
-            Ok((
-                row.try_get("user_id")?,
-                Tally {
-                    submitted: row.try_get("submitted")?,
-                    published: row.try_get("published")?,
-                    returned: row.try_get("returned")?,
-                    headlines: row.try_get("headlines")?,
-                    city: row.try_get("city")?,
-                    province: row.try_get("province")?,
-                    central: row.try_get("central")?,
-                    instructions: row.try_get("instructions")?,
-                },
-            ))
-        })
+        .map(|row| Ok((row.try_get("user_id")?, tally_from_row(row)?)))
         .collect()
+}
+
+/// The site's counters summed per local month over months `[from, until)`
+/// (months as `month_of_day` counts them), in month order; months without
+/// any count are left out.
+pub async fn monthly_sums(
+    conn: &mut Conn,
+    site: SiteId,
+    from_month: i64,
+    until_month: i64,
+) -> Result<Vec<(i64, Tally)>> {
+    let rows = sqlx::query(
+        "SELECT month, CAST(SUM(submitted) AS BIGINT) AS submitted,
+            CAST(SUM(published) AS BIGINT) AS published,
+            CAST(SUM(returned) AS BIGINT) AS returned,
+            CAST(SUM(headlines) AS BIGINT) AS headlines,
+            CAST(SUM(city) AS BIGINT) AS city,
+            CAST(SUM(province) AS BIGINT) AS province,
+            CAST(SUM(central) AS BIGINT) AS central,
+            CAST(SUM(instructions) AS BIGINT) AS instructions
+         FROM ranking_months WHERE site_id = $1 AND month >= $2 AND month < $3
+         GROUP BY month ORDER BY month",
+    )
+    .bind(site.0)
+    .bind(from_month)
+    .bind(until_month)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("month")?, tally_from_row(row)?)))
+        .collect()
+}
+
+fn tally_from_row(row: &sqlx::any::AnyRow) -> Result<Tally> {
+    Ok(Tally {
+        submitted: row.try_get("submitted")?,
+        published: row.try_get("published")?,
+        returned: row.try_get("returned")?,
+        headlines: row.try_get("headlines")?,
+        city: row.try_get("city")?,
+        province: row.try_get("province")?,
+        central: row.try_get("central")?,
+        instructions: row.try_get("instructions")?,
+    })
 }
 
 /// Rebuilds a site's counters from its history (the migration that brought

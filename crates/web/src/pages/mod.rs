@@ -9,6 +9,7 @@ pub mod honours;
 pub mod login;
 pub mod media;
 pub(crate) mod media_choice;
+pub mod monthly;
 pub mod org;
 pub mod ranking;
 pub mod review;

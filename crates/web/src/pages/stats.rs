@@ -58,7 +58,11 @@ pub struct Chart {
 
 impl Chart {
     /// Bars for `counts`; every `tick_every`-th bar gets a label `tick` makes.
-    fn bars(counts: &[Count], tick_every: usize, tick: impl Fn(&str) -> String) -> Chart {
+    pub(crate) fn bars(
+        counts: &[Count],
+        tick_every: usize,
+        tick: impl Fn(&str) -> String,
+    ) -> Chart {
         let max = counts.iter().map(|c| c.views).max().unwrap_or(0).max(1);
         let n = i64::try_from(counts.len()).unwrap_or(1).max(1);
         let slot = CHART_W / n;
