@@ -115,23 +115,11 @@ async fn the_ranking_scores_uploads_and_exports_the_bulletin() {
             .contains("spreadsheetml")
     );
     let year = dangjian_domain::clock::format_local_date(t.app.now_ms())[0..4].to_owned();
-    let response = editor
-        .request(
-            reqwest::Method::GET,
-            &format!("/ranking/bulletin.docx?year={year}&quarter=4&prefix=乡组通&seq=3"),
-        )
-        .send()
-        .await
-        .expect("bulletin");
-    assert_eq!(response.status().as_u16(), 200);
-    let bytes = response.bytes().await.expect("bytes").to_vec();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a DOCX is a zip");
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .expect("the document part")
-        .read_to_string(&mut xml)
-        .expect("read");
+    let xml = document_text(
+        &editor,
+        &format!("/ranking/bulletin.docx?year={year}&quarter=4&prefix=乡组通&seq=3"),
+    )
+    .await;
     assert!(xml.contains(&format!("乡组通〔{year}〕3号")), "number");
     assert!(xml.contains("网络信息报送情况的通报"));
     assert!(xml.contains("王信息"));
@@ -268,16 +256,13 @@ async fn an_item_counts_on_the_day_it_was_first_submitted() {
     assert_eq!(figures(second_day.clone(), second_day).await, second);
 }
 
-/// The DOCX text of an annual assessment.
-async fn assessment_text(editor: &dangjian_testkit::Browser, year: &str) -> String {
+/// The main part (`word/document.xml`) of the DOCX at `path`.
+async fn document_text(editor: &dangjian_testkit::Browser, path: &str) -> String {
     let response = editor
-        .request(
-            reqwest::Method::GET,
-            &format!("/ranking/assessment.docx?year={year}&prefix=组通&seq=9"),
-        )
+        .request(reqwest::Method::GET, path)
         .send()
         .await
-        .expect("assessment");
+        .expect("a document");
     assert_eq!(response.status().as_u16(), 200);
     let bytes = response.bytes().await.expect("bytes").to_vec();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a DOCX is a zip");
@@ -288,6 +273,15 @@ async fn assessment_text(editor: &dangjian_testkit::Browser, year: &str) -> Stri
         .read_to_string(&mut xml)
         .expect("read");
     xml
+}
+
+/// The DOCX text of an annual assessment.
+async fn assessment_text(editor: &dangjian_testkit::Browser, year: &str) -> String {
+    document_text(
+        editor,
+        &format!("/ranking/assessment.docx?year={year}&prefix=组通&seq=9"),
+    )
+    .await
 }
 
 /// The annual assessment proposes awards from the scores; the editors

@@ -7,14 +7,12 @@ mod browser;
 mod database;
 mod node;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use dangjian_app::clock::{Clock, ManualClock};
 use dangjian_app::setup::{InitReport, InitRequest};
 use dangjian_app::{App, AppConfig, StoreOptions};
 use dangjian_domain::audit::HashAlgo;
-use dangjian_web::WebOptions;
 use tokio::sync::oneshot;
 
 pub use browser::{Browser, Reply, element_text, scrape_csrf};
@@ -78,27 +76,7 @@ impl TestApp {
             .initialise(&InitRequest::default())
             .await
             .unwrap_or_else(|e| panic!("initialise failed: {e}"));
-        let loopback: SocketAddr = "127.0.0.1:0".parse().expect("loopback address");
-        let options = WebOptions {
-            public_addr: loopback,
-            office_addr: loopback,
-            secure_cookies: false,
-            trusted_proxies: vec![],
-        };
-        let server = dangjian_web::bind(app.clone(), options)
-            .await
-            .expect("bind the listeners");
-        let public_url = format!("http://{}", server.public_addr().expect("public address"));
-        let office_url = format!("http://{}", server.office_addr().expect("office address"));
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped.await;
-            };
-            if let Err(error) = server.run(shutdown).await {
-                eprintln!("test server stopped with an error: {error}");
-            }
-        });
+        let (public_url, office_url, stop) = node::serve(&app).await;
         TestApp {
             app,
             clock,

@@ -39,6 +39,33 @@ impl Drop for Node {
     }
 }
 
+/// Binds both listeners of `app` on free loopback ports and serves them in
+/// the background until the returned sender is used (or dropped).
+pub(crate) async fn serve(app: &App) -> (String, String, oneshot::Sender<()>) {
+    let loopback: SocketAddr = "127.0.0.1:0".parse().expect("loopback address");
+    let options = WebOptions {
+        public_addr: loopback,
+        office_addr: loopback,
+        secure_cookies: false,
+        trusted_proxies: vec![],
+    };
+    let server = dangjian_web::bind(app.clone(), options)
+        .await
+        .expect("bind the listeners");
+    let public_url = format!("http://{}", server.public_addr().expect("public address"));
+    let office_url = format!("http://{}", server.office_addr().expect("office address"));
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        if let Err(error) = server.run(shutdown).await {
+            eprintln!("test server stopped with an error: {error}");
+        }
+    });
+    (public_url, office_url, stop)
+}
+
 impl TestApp {
     /// Another `App` of this installation whose data directory is
     /// `data_dir` (nothing runs in the background: the test drives it).
@@ -61,27 +88,7 @@ impl TestApp {
     pub async fn start_node(&self) -> Node {
         let dir = TempDir::new().expect("a data directory");
         let app = self.open_node(dir.path()).await;
-        let loopback: SocketAddr = "127.0.0.1:0".parse().expect("loopback address");
-        let options = WebOptions {
-            public_addr: loopback,
-            office_addr: loopback,
-            secure_cookies: false,
-            trusted_proxies: vec![],
-        };
-        let server = dangjian_web::bind(app.clone(), options)
-            .await
-            .expect("bind the listeners");
-        let public_url = format!("http://{}", server.public_addr().expect("public address"));
-        let office_url = format!("http://{}", server.office_addr().expect("office address"));
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = stopped.await;
-            };
-            if let Err(error) = server.run(shutdown).await {
-                eprintln!("test node stopped with an error: {error}");
-            }
-        });
+        let (public_url, office_url, stop) = serve(&app).await;
         Node {
             app,
             public_url,
