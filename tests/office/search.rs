@@ -329,6 +329,17 @@ async fn a_change_made_while_a_node_was_down_is_indexed_when_it_starts() {
         .expect("a pass");
     assert_eq!(finds(&node, site, "第一书记").await, 1);
     assert_eq!(finds(&node, site, "主题党日").await, 1);
+    drop(node);
+
+    // Down for longer than the feed is kept: the node rebuilds at start.
+    publish(&s, "驻村工作队轮换", "新一批驻村工作队。").await;
+    s.t.clock.advance_ms(31 * 86_400_000);
+    assert!(s.t.app.prune_search_feed().await.expect("pruned") > 0);
+    let node = s.t.open_node(dir.path()).await;
+    node.index_changes(&mut Holes::default())
+        .await
+        .expect("a pass");
+    assert_eq!(finds(&node, site, "驻村工作队").await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

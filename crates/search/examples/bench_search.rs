@@ -158,6 +158,7 @@ fn make_doc(i: usize, rng: &mut Rng) -> SearchDoc {
         body,
         attachments,
         column: Some((i % 12) as i64),
+        placements: Vec::new(),
         date_ms: 1_700_000_000_000 + (i as i64) * 60_000,
         audience: vec![
             if i.is_multiple_of(20) {

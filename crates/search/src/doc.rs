@@ -75,6 +75,9 @@ pub struct SearchDoc {
     pub body: String,
     pub attachments: Vec<Attachment>,
     pub column: Option<i64>,
+    /// Further columns the item is also placed in (一稿多发): a column
+    /// filter matches them too; hits report `column`.
+    pub placements: Vec<i64>,
     /// Publication time, Unix milliseconds.
     pub date_ms: i64,
     /// Who may see the item: `public`, `section:5`, `user:7`, ... A query
@@ -118,8 +121,9 @@ impl SearchDoc {
         d.add_text(f.key, &self.key);
         d.add_i64(f.site, self.site);
         d.add_text(f.kind, self.kind.as_str());
-        if let Some(column) = self.column {
-            d.add_i64(f.column, column);
+        // The primary column first: hits read the first value back.
+        for column in self.column.iter().chain(&self.placements) {
+            d.add_i64(f.column, *column);
         }
         d.add_i64(f.date, self.date_ms);
         for token in &self.audience {

@@ -52,6 +52,7 @@
 //!     body: "……".into(),
 //!     attachments: Vec::new(),
 //!     column: Some(5),
+//!     placements: Vec::new(),
 //!     date_ms: 1_717_200_000_000,
 //!     audience: vec!["public".into()],
 //! })?;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{corpus_index, date_ms, keys, public};
+use common::{corpus_index, date_ms, doc, keys, public};
 use dangjian_search::{Kind, SearchQuery, Snippet, Sort};
 
 fn marked(s: &Snippet) -> String {
@@ -83,6 +83,35 @@ fn site_kind_column_and_date_filters() {
         "2023 is before the range"
     );
     assert!(!keys(&dated).contains(&"notice:5"), "the end is exclusive");
+}
+
+#[test]
+fn a_column_filter_also_matches_further_placements() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dangjian_search::SearchIndex::open(dir.path()).unwrap();
+    let mut placed = doc(
+        "article:1",
+        "一稿多发的信息",
+        "乡镇动态与工作要闻同时刊登。",
+    );
+    placed.column = Some(3);
+    placed.placements = vec![9];
+    index.upsert(&placed).unwrap();
+    index.commit(1).unwrap();
+    for column in [3, 9] {
+        let mut q = public("一稿多发");
+        q.columns = vec![column];
+        let found = index.search(&q).unwrap();
+        assert_eq!(keys(&found), ["article:1"], "column {column}");
+        assert_eq!(
+            found.hits[0].column,
+            Some(3),
+            "hits report the primary column"
+        );
+    }
+    let mut q = public("一稿多发");
+    q.columns = vec![4];
+    assert_eq!(index.search(&q).unwrap().total, 0);
 }
 
 #[test]

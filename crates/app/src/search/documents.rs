@@ -75,6 +75,7 @@ pub fn documents(article: &IndexedArticle, texts: &[String]) -> Vec<SearchDoc> {
     };
     let date_ms = article.publish_at.unwrap_or(article.updated_at);
     let column = article.columns.first().copied();
+    let placements: Vec<i64> = article.columns.iter().skip(1).copied().collect();
     let kind = if article.has_video {
         Kind::Video
     } else {
@@ -88,6 +89,7 @@ pub fn documents(article: &IndexedArticle, texts: &[String]) -> Vec<SearchDoc> {
         body: body_of(article),
         attachments: Vec::new(),
         column,
+        placements: placements.clone(),
         date_ms,
         audience: audience.clone(),
     }];
@@ -106,6 +108,7 @@ pub fn documents(article: &IndexedArticle, texts: &[String]) -> Vec<SearchDoc> {
             body: text.clone(),
             attachments: Vec::new(),
             column,
+            placements: placements.clone(),
             date_ms,
             audience: audience.clone(),
         });

@@ -34,6 +34,11 @@ const HOLE_PATIENCE: Duration = Duration::from_secs(5);
 /// How often the feed is read: well inside the one second in which a
 /// published item must be findable.
 pub const TICK: Duration = Duration::from_millis(250);
+/// How long feed entries are kept: a node down for longer rebuilds its
+/// index when it starts (the feed no longer reaches back to its number).
+const FEED_KEPT_MS: i64 = 30 * 86_400_000;
+/// How often a node prunes the feed (any node may; it is idempotent).
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
 /// The feed entry that asks every node to rebuild.
 pub const REINDEX_ALL: &str = "reindex:all";
 /// The feed entry that asks every node to reload the editors' words and
@@ -222,6 +227,14 @@ impl App {
         Ok(report)
     }
 
+    /// Forgets feed entries older than `FEED_KEPT_MS`; returns how many.
+    pub async fn prune_search_feed(&self) -> Result<u64> {
+        let mut tx = self.store().write().await?;
+        let pruned = feed::prune_changes(&mut tx, self.now_ms() - FEED_KEPT_MS).await?;
+        tx.commit().await?;
+        Ok(pruned)
+    }
+
     /// Asks every node (through the feed) to rebuild its index.
     pub async fn request_reindex(&self) -> Result<()> {
         let mut tx = self.store().write().await?;
@@ -252,6 +265,7 @@ pub async fn run_indexer(app: App, mut stopped: tokio::sync::watch::Receiver<boo
     let mut interval = tokio::time::interval(TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut holes = Holes::default();
+    let mut pruned_at = Instant::now();
     match app.search_index() {
         Ok(index) => {
             if let Err(error) = app.apply_search_settings_to(&index).await {
@@ -274,6 +288,12 @@ pub async fn run_indexer(app: App, mut stopped: tokio::sync::watch::Receiver<boo
                     }
                     Ok(_) => {}
                     Err(error) => tracing::warn!(%error, "the search index could not be updated"),
+                }
+                if pruned_at.elapsed() >= PRUNE_EVERY {
+                    pruned_at = Instant::now();
+                    if let Err(error) = app.prune_search_feed().await {
+                        tracing::warn!(%error, "the search feed could not be pruned");
+                    }
                 }
             }
             _ = stopped.changed() => break,

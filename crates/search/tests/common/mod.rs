@@ -68,6 +68,7 @@ pub fn corpus() -> Vec<SearchDoc> {
                 })
                 .collect(),
             column: d.column,
+            placements: Vec::new(),
             date_ms: date_ms(&d.date),
             audience: d.audience.unwrap_or_else(|| vec!["public".to_string()]),
         })
@@ -103,6 +104,7 @@ pub fn doc(key: &str, title: &str, body: &str) -> SearchDoc {
         body: body.to_string(),
         attachments: Vec::new(),
         column: None,
+        placements: Vec::new(),
         date_ms: date_ms("2024-01-01"),
         audience: vec!["public".to_string()],
     }
