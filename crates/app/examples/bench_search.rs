@@ -228,7 +228,84 @@ async fn run(options: &Options, target: &Target) -> anyhow::Result<()> {
         resident_mib()
     );
 
+    freshness(&app, site).await?;
     compare(&app, backend).await
+}
+
+/// How long after its commit a new article is found, with the indexer
+/// running as in a serving node: 20 articles written one at a time.
+async fn freshness(app: &App, site: dangjian_app::domain::ids::SiteId) -> anyhow::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let indexer = tokio::spawn(dangjian_app::search::run_indexer(app.clone(), stopped));
+    let column = app
+        .public_columns(site)
+        .await?
+        .first()
+        .map(|c| c.id)
+        .ok_or_else(|| anyhow!("no column"))?;
+    let by = {
+        let mut conn = app.store().read().await?;
+        dangjian_store::users::by_username(&mut conn, "sysadmin")
+            .await?
+            .id
+    };
+    let mut samples = Vec::new();
+    for n in 0..20 {
+        let title = format!("鲜度验证{}号稿件", ["甲", "乙", "丙", "丁", "戊"][n % 5]);
+        let marker = format!("鲜度验证样本{n:02}");
+        let record = dangjian_store::articles::ArticleRecord {
+            site,
+            primary_column: column,
+            title: &title,
+            subtitle: "",
+            author: "",
+            source: "",
+            summary: "",
+            body_html: "",
+            body_text: &marker,
+            keywords: "",
+            cover: None,
+            video: None,
+            external_url: None,
+            publish_at: app.now_ms() - 1_000,
+            pinned_until: None,
+            headline: false,
+            carousel: false,
+            by,
+        };
+        {
+            let mut tx = app.store().write().await?;
+            dangjian_store::articles::insert_many(
+                &mut tx,
+                &[record],
+                dangjian_app::domain::article::ArticleStatus::Published,
+                app.now_ms(),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        let committed = Instant::now();
+        let request = SearchRequest {
+            q: marker.clone(),
+            ..SearchRequest::default()
+        };
+        while app.search(Searcher::Public, site, &request).await?.total == 0 {
+            if committed.elapsed() > Duration::from_secs(30) {
+                bail!("{marker} not found after 30 s");
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        samples.push(committed.elapsed());
+    }
+    let _ = stop.send(true);
+    indexer.await?;
+    let (p50, _, max) = percentiles(samples);
+    println!(
+        "freshness: a committed article is found after p50 {}, max {} (20 articles, the indexer ticking every 250 ms)",
+        ms(p50),
+        ms(max)
+    );
+    Ok(())
 }
 
 /// The same queries through the database's own full-text search.
