@@ -434,7 +434,9 @@ fn audit_verify_names_a_missing_record() {
 #[test]
 fn backup_and_restore_round_trip() {
     let source = Installation::new();
-    source.run(&["init"]).ok();
+    // Articles and media too: restoring articles fires the search feed's
+    // triggers, which the backup must not collide with.
+    source.run(&["demo", "--articles", "12", "--no-serve"]).ok();
     let file = source.dir.path().join("backup.tar.gz");
     let run = source.run(&["backup", file.to_str().unwrap()]).ok();
     assert!(run.stdout.contains("backup written to"), "{}", run.stdout);
@@ -469,7 +471,15 @@ fn backup_and_restore_round_trip() {
             .any(|row| row.iter().any(|c| c == "action=system.restore"))
     );
     for ((table, rows), (_, restored)) in before.iter().zip(&after) {
-        if ["audit_log", "audit_head", "schema_migrations"].contains(&table.as_str()) {
+        // The search feed is derived: refilled by the restore's inserts.
+        if [
+            "audit_log",
+            "audit_head",
+            "schema_migrations",
+            "search_changes",
+        ]
+        .contains(&table.as_str())
+        {
             continue;
         }
         assert_eq!(rows, restored, "table {table}");

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 
-use dangjian_store::backup::{self as rows, LEDGER_TABLE, TableRows};
+use dangjian_store::backup::{self as rows, DERIVED_TABLES, LEDGER_TABLE, TableRows};
 use dangjian_store::{migrate, schema};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -45,7 +45,7 @@ impl App {
         let tables: Vec<String> = schema::tables(self.store())
             .await?
             .into_iter()
-            .filter(|t| t != LEDGER_TABLE)
+            .filter(|t| t != LEDGER_TABLE && !DERIVED_TABLES.contains(&t.as_str()))
             .collect();
         let mut snapshot = self.store().snapshot().await?;
         let mut dumped = Vec::with_capacity(tables.len());

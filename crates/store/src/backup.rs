@@ -20,6 +20,9 @@ pub struct TableRows {
 const SEEDED_TABLES: [&str; 1] = ["audit_head"];
 /// The migration ledger is rebuilt by `migrate`, never copied.
 pub const LEDGER_TABLE: &str = "schema_migrations";
+/// Tables derived from others and refilled as those are restored (the
+/// search feed: the articles' triggers write it again), never copied.
+pub const DERIVED_TABLES: [&str; 1] = ["search_changes"];
 
 fn checked_identifier(name: &str) -> Result<&str> {
     let ok = !name.is_empty()
@@ -152,7 +155,10 @@ pub async fn write_rows(conn: &mut Conn, rows: &TableRows) -> Result<()> {
                 }
             };
         }
-        query.execute(&mut *conn).await?;
+        // Not kept prepared: a prepared statement keeps the parameter types
+        // of its first execution, and a NULL (bound as a number) in a
+        // text column would then refuse the text of a later row.
+        query.persistent(false).execute(&mut *conn).await?;
     }
     Ok(())
 }
