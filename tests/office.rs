@@ -10,6 +10,8 @@ mod appearance;
 mod articles;
 #[path = "office/audit.rs"]
 mod audit;
+#[path = "office/calendar.rs"]
+mod calendar;
 #[path = "office/columns.rs"]
 mod columns;
 #[path = "office/csrf.rs"]
@@ -28,6 +30,8 @@ mod media;
 mod page_cache;
 #[path = "office/portal.rs"]
 mod portal;
+#[path = "office/qa.rs"]
+mod qa;
 #[path = "office/ranking.rs"]
 mod ranking;
 #[path = "office/review.rs"]

@@ -503,3 +503,60 @@ async fn the_archive_counts_by_year_month_and_column() {
         .assert_status(404);
     public.get("/archive?column=x").await.assert_status(404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn published_answers_are_searchable_and_open_questions_only_in_the_office() {
+    let s = setup().await;
+    let public = s.t.public();
+    crate::qa::ask(
+        &public,
+        &crate::qa::question(
+            "外出务工怎样转接组织关系",
+            "流动党员外出务工，组织关系如何转接？",
+        ),
+        None,
+    )
+    .await
+    .assert_redirect("/qa/ask/thanks");
+    let id = crate::qa::newest(&s.editor).await;
+    let page = format!("/qa/{id}");
+
+    // Indexed at once, for the office only while it is open.
+    eventually(&s.editor, &search_path("转接组织关系"), &page, true)
+        .await
+        .assert_contains("解疑释惑");
+    public
+        .get(&search_path("转接组织关系"))
+        .await
+        .assert_contains("没有找到相关内容");
+
+    let section = crate::review::section_id(&s.t, "干部科").await.to_string();
+    s.editor
+        .post_form(&format!("{page}/assign"), &[("section", &section)])
+        .await
+        .assert_redirect(&format!("{page}?ok=qa_assign"));
+    s.editor
+        .post_form(
+            &format!("{page}/answer"),
+            &[(
+                "answer",
+                "由流出地党组织开具组织关系介绍信，到流入地党组织报到。",
+            )],
+        )
+        .await
+        .assert_redirect(&format!("{page}?ok=qa_answer"));
+    s.editor
+        .post_form(&format!("{page}/publish"), &[])
+        .await
+        .assert_redirect(&format!("{page}?ok=qa_publish"));
+
+    // Published: found on the portal by the question and by its answer,
+    // and filterable as 解疑释惑.
+    eventually(&public, &search_path("转接组织关系"), &page, true).await;
+    eventually(&public, &search_path("介绍信"), &page, true).await;
+    public
+        .get(&format!("{}&kind=qa", search_path("组织关系")))
+        .await
+        .assert_contains(&page)
+        .assert_contains("共找到 1 条");
+}

@@ -83,6 +83,7 @@ impl App {
             .await?;
         self.lay_default_tree(&mut tx, site, unit, &console).await?;
         self.lay_default_workflow(&mut tx, site).await?;
+        dangjian_store::qa::seed_topics(&mut tx, site).await?;
         tx.commit().await?;
 
         let mut accounts = Vec::new();

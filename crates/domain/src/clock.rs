@@ -14,6 +14,11 @@ fn local(ms: i64) -> OffsetDateTime {
         .to_offset(CHINA_STANDARD_TIME)
 }
 
+/// The local (China Standard Time) calendar date of a moment.
+pub fn local_date(ms: i64) -> time::Date {
+    local(ms).date()
+}
+
 /// Milliseconds in a day, and China Standard Time's offset from UTC.
 pub const DAY_MS: i64 = 86_400_000;
 pub const LOCAL_OFFSET_MS: i64 = 8 * 3_600_000;
@@ -122,42 +127,8 @@ pub fn format_local_input(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The moment `days` working days after `ms` (Saturdays and Sundays are
-/// skipped; the time of day is kept), for review deadlines. Public holidays
-/// are not known here: a deadline over 国庆 is generous by their count.
-pub fn add_working_days(ms: i64, days: i64) -> i64 {
-    const DAY_MS: i64 = 24 * 3600 * 1000;
-    let mut at = ms;
-    let mut left = days;
-    while left > 0 {
-        at += DAY_MS;
-        if !matches!(
-            local(at).weekday(),
-            time::Weekday::Saturday | time::Weekday::Sunday
-        ) {
-            left -= 1;
-        }
-    }
-    at
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn working_days_skip_the_weekend() {
-        // Friday 2026-11-27 10:00 CST.
-        let friday = parse_local_datetime("2026-11-27 10:00").expect("a time");
-        assert_eq!(
-            format_local(add_working_days(friday, 1)),
-            "2026-11-30 10:00:00"
-        );
-        assert_eq!(
-            format_local(add_working_days(friday, 2)),
-            "2026-12-01 10:00:00"
-        );
-        assert_eq!(add_working_days(friday, 0), friday);
-    }
-
     use super::*;
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod article;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod colour;
 pub mod column;
@@ -14,6 +15,7 @@ pub mod invalid;
 pub mod media;
 pub mod org;
 pub mod password;
+pub mod qa;
 pub mod role;
 pub mod scoring;
 pub mod search;

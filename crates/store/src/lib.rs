@@ -19,6 +19,7 @@ pub mod media;
 pub mod migrate;
 pub mod org;
 mod pool;
+pub mod qa;
 pub mod review;
 pub mod revisions;
 pub mod schema;

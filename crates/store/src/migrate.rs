@@ -159,6 +159,22 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0015_search_feed.postgres.sql"),
         then: None,
     },
+    Migration {
+        version: 16,
+        name: "qa",
+        common: include_str!("../migrations/0016_qa.sql"),
+        sqlite: "",
+        postgres: "",
+        then: None,
+    },
+    Migration {
+        version: 17,
+        name: "search_qa",
+        common: include_str!("../migrations/0017_search_qa.sql"),
+        sqlite: include_str!("../migrations/0017_search_qa.sqlite.sql"),
+        postgres: include_str!("../migrations/0017_search_qa.postgres.sql"),
+        then: None,
+    },
 ];
 
 /// Any number unique to this program, for PostgreSQL's advisory lock that

@@ -256,3 +256,67 @@ pub async fn put_media_text(conn: &mut Conn, media: i64, text: &MediaText, now: 
     .await?;
     Ok(())
 }
+
+/// A question of the Q&A (解疑释惑) as the index needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedQuestion {
+    pub id: i64,
+    pub site_id: i64,
+    /// `new`, `assigned`, `answered`, `published` or `refused`.
+    pub status: String,
+    pub title: String,
+    pub body: String,
+    pub answer: String,
+    pub topic: String,
+    pub asked_at: i64,
+    pub published_at: Option<i64>,
+}
+
+const QUESTION_FIELDS: &str = "SELECT q.id, q.site_id, q.status, q.title, q.body, q.answer,
+    t.name AS topic, q.asked_at, q.published_at
+    FROM qa_questions q JOIN qa_topics t ON t.id = q.topic_id";
+
+fn question_from_row(row: &AnyRow) -> Result<IndexedQuestion> {
+    Ok(IndexedQuestion {
+        id: row.try_get("id")?,
+        site_id: row.try_get("site_id")?,
+        status: row.try_get("status")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        answer: row.try_get("answer")?,
+        topic: row.try_get("topic")?,
+        asked_at: row.try_get("asked_at")?,
+        published_at: row.try_get("published_at")?,
+    })
+}
+
+/// The questions with these ids as they are now (missing ones left out).
+pub async fn questions(conn: &mut Conn, ids: &[i64]) -> Result<Vec<IndexedQuestion>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{QUESTION_FIELDS} WHERE q.id IN ({}) ORDER BY q.id",
+        id_list(ids)
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(question_from_row).collect()
+}
+
+/// A page of every site's questions in id order after `after_id` (for a
+/// full rebuild).
+pub async fn questions_after(
+    conn: &mut Conn,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<IndexedQuestion>> {
+    let sql = format!("{QUESTION_FIELDS} WHERE q.id > $1 ORDER BY q.id LIMIT $2");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(question_from_row).collect()
+}

@@ -42,3 +42,15 @@ pub async fn put(
     .await?;
     Ok(())
 }
+
+/// One value, if set.
+pub async fn get(conn: &mut Conn, scope: &str, key: &str) -> Result<Option<String>> {
+    let row = sqlx::query("SELECT value FROM settings WHERE scope = $1 AND key = $2")
+        .bind(scope)
+        .bind(key)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| r.try_get("value"))
+        .transpose()
+        .map_err(Into::into)
+}

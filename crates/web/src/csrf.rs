@@ -61,21 +61,18 @@ pub async fn guard(request: Request, next: Next) -> Response {
 
 /// Browsers say where a request comes from; another site's is refused.
 fn cross_site(request: &Request) -> bool {
-    let fetch_site = request
-        .headers()
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok());
+    cross_site_headers(request.headers())
+}
+
+/// `cross_site` on the headers alone (the portal's public form reads them
+/// in its handler, having no session to guard).
+pub(crate) fn cross_site_headers(headers: &axum::http::HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if matches!(fetch_site, Some("cross-site" | "same-site")) {
         return true;
     }
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok());
-    let origin = request
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     match (origin, host) {
         (Some("null"), _) => true,
         (Some(origin), Some(host)) => {

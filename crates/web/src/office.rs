@@ -71,6 +71,9 @@ pub fn router(state: AppState) -> Router {
             "/articles/{id}/instruction",
             post(pages::articles::instruction),
         )
+        .route("/qa", get(pages::qa::inbox))
+        .route("/qa/{id}", get(pages::qa::show))
+        .route("/qa/{id}/{action}", post(pages::qa::act))
         .route("/review", get(pages::review::tasks))
         .route("/review/approve", post(pages::review::approve_many))
         .route(
@@ -115,6 +118,11 @@ pub fn router(state: AppState) -> Router {
         .route("/audit/export.csv", get(audit::export))
         .route("/audit/verify", get(audit::verify))
         .route("/settings", get(settings::form).post(settings::submit))
+        .route(
+            "/settings/calendar",
+            get(pages::calendar::page).post(pages::calendar::save),
+        )
+        .route("/settings/calendar/upload", post(pages::calendar::upload))
         .route(
             "/site-settings",
             get(pages::site_settings::form).post(pages::site_settings::submit),

@@ -32,6 +32,8 @@ pub struct Nav {
     pub ranking: bool,
     /// Search over the site's items (whoever sees the office's articles).
     pub search: bool,
+    /// 解疑释惑 (editors, and the sections that answer).
+    pub qa: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +90,8 @@ impl Page {
                 search: actor.can(Permission::ManageSite)
                     || actor.can(Permission::ReviewArticles)
                     || actor.can(Permission::WriteArticles),
+                qa: actor.can(Permission::ManageSite)
+                    || !dangjian_app::qa::answering_sections(actor).is_empty(),
                 tasks: actor.can(Permission::WriteArticles)
                     || actor.can(Permission::ReviewArticles)
                     || actor.can(Permission::ManageSite),

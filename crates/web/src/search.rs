@@ -4,7 +4,7 @@
 
 use dangjian_app::domain::clock::format_local_date;
 use dangjian_app::domain::ids::SiteId;
-use dangjian_app::search::{Found, KINDS, Kind, SearchPage, SearchRequest, Snippet};
+use dangjian_app::search::{Found, KINDS, Kind, SearchPage, SearchRequest, Snippet, Target};
 use serde_json::{Value, json};
 
 use crate::error::WebResult;
@@ -106,33 +106,42 @@ fn kind_label(locale: Locale, kind: Kind) -> String {
     locale.t(&format!("search.kind.{}", kind.as_str()))
 }
 
+/// Where a result leads: on the portal, or in the office.
+fn href(target: Target, public: bool) -> String {
+    match (target, public) {
+        (Target::Article(id), true) => format!("/article/{id}"),
+        (Target::Article(id), false) => format!("/articles/{id}"),
+        (Target::Question(id), _) => format!("/qa/{id}"),
+    }
+}
+
 impl ResultLine {
-    fn of(found: &Found, locale: Locale, article_path: &str) -> ResultLine {
+    fn of(found: &Found, locale: Locale, public: bool) -> ResultLine {
         let hit = &found.hit;
         ResultLine {
-            href: format!("{article_path}{}", found.article_id),
+            href: href(found.target, public),
             kind_label: kind_label(locale, hit.kind),
             title: parts(&hit.title),
             body: parts(&hit.body),
             cut_before: hit.body.cut_before,
             cut_after: hit.body.cut_after,
             date: format_local_date(hit.date_ms),
-            column: found.column_name.clone(),
-            within: (hit.kind == Kind::Attachment).then(|| found.article_title.clone()),
+            column: found.place.clone(),
+            within: (hit.kind == Kind::Attachment).then(|| found.within.clone()),
         }
     }
 
     pub fn public(page: &SearchPage, locale: Locale) -> Vec<ResultLine> {
         page.found
             .iter()
-            .map(|f| ResultLine::of(f, locale, "/article/"))
+            .map(|f| ResultLine::of(f, locale, true))
             .collect()
     }
 
     pub fn office(page: &SearchPage, locale: Locale) -> Vec<ResultLine> {
         page.found
             .iter()
-            .map(|f| ResultLine::of(f, locale, "/articles/"))
+            .map(|f| ResultLine::of(f, locale, false))
             .collect()
     }
 }
@@ -198,22 +207,21 @@ fn snippet_json(snippet: &Snippet) -> Value {
 
 /// The JSON answer of `/api/v1/search`: snippets as parts, so that a
 /// client marks matches its own way without parsing HTML.
-pub fn results_json(page: &SearchPage, article_path: &str) -> Value {
+pub fn results_json(page: &SearchPage) -> Value {
     let hits: Vec<Value> = page
         .found
         .iter()
         .map(|f| {
             let hit = &f.hit;
             json!({
-                "id": f.article_id,
                 "kind": hit.kind.as_str(),
-                "url": format!("{article_path}{}", f.article_id),
+                "url": href(f.target, true),
                 "title": hit.title.text(),
                 "title_parts": snippet_json(&hit.title),
                 "snippet_parts": snippet_json(&hit.body),
                 "date": format_local_date(hit.date_ms),
-                "column": f.column_name,
-                "attachment_of": (hit.kind == Kind::Attachment).then(|| f.article_title.clone()),
+                "column": f.place,
+                "attachment_of": (hit.kind == Kind::Attachment).then(|| f.within.clone()),
                 "score": hit.score,
             })
         })

@@ -6,7 +6,6 @@
 
 use dangjian_domain::article::{ArticleId, ArticleStatus};
 use dangjian_domain::audit::Outcome;
-use dangjian_domain::clock::add_working_days;
 use dangjian_domain::ids::UserId;
 use dangjian_domain::workflow::{self as rules, Next, Ownership, Refusal, ReturnTo, writes_for};
 use dangjian_store::articles::{self as articles, Article};
@@ -306,7 +305,12 @@ impl App {
                     .map_or(0, |s| s.deadline_days);
                 state.status = ArticleStatus::InReview;
                 state.stage = i64::try_from(stage).unwrap_or(0);
-                state.stage_due_at = (days > 0).then(|| add_working_days(now, days));
+                state.stage_due_at = if days > 0 {
+                    let calendar = crate::calendar::load(tx).await?;
+                    Some(calendar.add_working_days(now, days))
+                } else {
+                    None
+                };
                 let name = case.workflow.stages.get(stage).map(|s| s.name.clone());
                 self.notify_stage(tx, actor, case, stage, now).await?;
                 Moved::AtStage(stage, name.unwrap_or_default())

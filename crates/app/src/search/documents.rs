@@ -7,7 +7,7 @@
 
 use dangjian_extract::{ExtractError, Limits, extract_text};
 use dangjian_search::{Kind, SearchDoc};
-use dangjian_store::search::{self as feed, IndexedArticle, MediaText};
+use dangjian_store::search::{self as feed, IndexedArticle, IndexedQuestion, MediaText};
 
 use crate::{App, Result};
 
@@ -30,13 +30,76 @@ pub fn attachment_key(article: i64, n: usize) -> String {
     format!("attachment:{article}:{n}")
 }
 
-/// The article a key of either kind belongs to, and the attachment's place.
-pub fn parse_key(key: &str) -> Option<(i64, Option<usize>)> {
-    let mut parts = key.split(':');
-    match (parts.next()?, parts.next()?, parts.next()) {
-        ("article", id, None) => Some((id.parse().ok()?, None)),
-        ("attachment", id, Some(n)) => Some((id.parse().ok()?, Some(n.parse().ok()?))),
-        _ => None,
+pub fn question_key(id: i64) -> String {
+    format!("qa:{id}")
+}
+
+/// What an index key names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Article(i64),
+    /// An article's attachment, by its place among them.
+    Attachment(i64, usize),
+    Question(i64),
+}
+
+impl Key {
+    pub fn parse(key: &str) -> Option<Key> {
+        let mut parts = key.split(':');
+        match (parts.next()?, parts.next()?, parts.next()) {
+            ("article", id, None) => Some(Key::Article(id.parse().ok()?)),
+            ("attachment", id, Some(n)) => Some(Key::Attachment(id.parse().ok()?, n.parse().ok()?)),
+            ("qa", id, None) => Some(Key::Question(id.parse().ok()?)),
+            _ => None,
+        }
+    }
+
+    /// The article an article's or an attachment's key belongs to.
+    pub fn article(self) -> Option<i64> {
+        match self {
+            Key::Article(id) | Key::Attachment(id, _) => Some(id),
+            Key::Question(_) => None,
+        }
+    }
+
+    pub fn question(self) -> Option<i64> {
+        match self {
+            Key::Question(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// The document of a question: found publicly once published, by the
+/// office always (its inbox shows every question).
+pub fn question_document(question: &IndexedQuestion) -> SearchDoc {
+    let office = office_audience(question.site_id);
+    let audience = if question.status == "published" {
+        vec![PUBLIC.into(), office]
+    } else {
+        vec![office]
+    };
+    let body = [
+        question.body.as_str(),
+        question.answer.as_str(),
+        question.topic.as_str(),
+    ]
+    .iter()
+    .filter(|part| !part.trim().is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join("\n");
+    SearchDoc {
+        key: question_key(question.id),
+        site: question.site_id,
+        kind: Kind::Qa,
+        title: question.title.clone(),
+        body,
+        attachments: Vec::new(),
+        column: None,
+        placements: Vec::new(),
+        date_ms: question.published_at.unwrap_or(question.asked_at),
+        audience,
     }
 }
 
@@ -189,9 +252,17 @@ mod tests {
 
     #[test]
     fn keys_round_trip() {
-        assert_eq!(parse_key(&article_key(12)), Some((12, None)));
-        assert_eq!(parse_key(&attachment_key(12, 3)), Some((12, Some(3))));
-        assert_eq!(parse_key("article:x"), None);
-        assert_eq!(parse_key("letter:1"), None);
+        assert_eq!(Key::parse(&article_key(12)), Some(Key::Article(12)));
+        assert_eq!(
+            Key::parse(&attachment_key(12, 3)),
+            Some(Key::Attachment(12, 3))
+        );
+        assert_eq!(Key::parse(&question_key(5)), Some(Key::Question(5)));
+        assert_eq!(
+            Key::parse(&attachment_key(12, 3)).and_then(Key::article),
+            Some(12)
+        );
+        assert_eq!(Key::parse("article:x"), None);
+        assert_eq!(Key::parse("letter:1"), None);
     }
 }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use dangjian_search::SearchIndex;
 use dangjian_store::search::{self as feed, Change};
 
-use super::documents::{self, MAX_ATTACHMENTS};
+use super::documents::{self, Key, MAX_ATTACHMENTS};
 use crate::{App, AppError, Result};
 
 /// Feed entries read per pass.
@@ -83,12 +83,16 @@ pub struct Pass {
     pub settings: bool,
 }
 
+fn keys_in(changes: &[Change]) -> impl Iterator<Item = Key> + '_ {
+    changes.iter().filter_map(|c| Key::parse(&c.item))
+}
+
 fn articles_in(changes: &[Change]) -> BTreeSet<i64> {
-    changes
-        .iter()
-        .filter_map(|c| documents::parse_key(&c.item))
-        .map(|(id, _)| id)
-        .collect()
+    keys_in(changes).filter_map(Key::article).collect()
+}
+
+fn questions_in(changes: &[Change]) -> BTreeSet<i64> {
+    keys_in(changes).filter_map(Key::question).collect()
 }
 
 impl App {
@@ -121,7 +125,10 @@ impl App {
         let pass = Pass {
             items: self
                 .reindex_articles(&index, &articles_in(&changes))
-                .await?,
+                .await?
+                + self
+                    .reindex_questions(&index, &questions_in(&changes))
+                    .await?,
             rebuild: changes.iter().any(|c| c.item == REINDEX_ALL),
             settings: changes.iter().any(|c| c.item == SETTINGS_CHANGED),
         };
@@ -161,6 +168,33 @@ impl App {
             for doc in self.article_documents(article).await? {
                 index.upsert(&doc).map_err(AppError::internal)?;
             }
+        }
+        Ok(ids.len())
+    }
+
+    /// Re-reads the questions and replaces their documents.
+    async fn reindex_questions(
+        &self,
+        index: &Arc<SearchIndex>,
+        ids: &BTreeSet<i64>,
+    ) -> Result<usize> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<i64> = ids.iter().copied().collect();
+        let found = {
+            let mut conn = self.store().read().await?;
+            feed::questions(&mut conn, &ids).await?
+        };
+        for id in &ids {
+            index
+                .delete(&documents::question_key(*id))
+                .map_err(AppError::internal)?;
+        }
+        for question in &found {
+            index
+                .upsert(&documents::question_document(question))
+                .map_err(AppError::internal)?;
         }
         Ok(ids.len())
     }
@@ -211,6 +245,21 @@ impl App {
                     rebuild.add(&doc).map_err(AppError::internal)?;
                     items += 1;
                 }
+            }
+        }
+        let mut after = 0;
+        loop {
+            let batch = {
+                let mut conn = self.store().read().await?;
+                feed::questions_after(&mut conn, after, REBUILD_BATCH).await?
+            };
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            for question in &batch {
+                rebuild
+                    .add(&documents::question_document(question))
+                    .map_err(AppError::internal)?;
+                items += 1;
             }
         }
         let _writing = self.search_state().writes.lock().await;

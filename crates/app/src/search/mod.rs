@@ -19,6 +19,9 @@ use dangjian_domain::role::Permission;
 pub use dangjian_search::{Fragment, Hit, Kind, Snippet};
 use dangjian_search::{SearchIndex, SearchQuery, SearchResults, Sort};
 use dangjian_store::columns;
+use dangjian_store::search::{self as stored, IndexedArticle, IndexedQuestion};
+
+use documents::Key;
 
 use crate::actor::Actor;
 use crate::{App, AppError, Result};
@@ -32,7 +35,7 @@ pub const PER_PAGE: usize = 10;
 const MAX_QUERY_CHARS: usize = 100;
 
 /// The kinds a reader can filter by today.
-pub const KINDS: [Kind; 3] = [Kind::Article, Kind::Video, Kind::Attachment];
+pub const KINDS: [Kind; 4] = [Kind::Article, Kind::Video, Kind::Attachment, Kind::Qa];
 
 /// The node's index and what coordinates writing to it.
 #[derive(Default)]
@@ -59,14 +62,22 @@ pub struct SearchRequest {
     pub page: String,
 }
 
+/// Where a result leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Article(i64),
+    Question(i64),
+}
+
 /// One found item with what a result line shows.
 #[derive(Debug, Clone)]
 pub struct Found {
     pub hit: Hit,
-    pub article_id: i64,
-    /// For an attachment: the article it is attached to.
-    pub article_title: String,
-    pub column_name: String,
+    pub target: Target,
+    /// For an attachment: the title of the article it is attached to.
+    pub within: String,
+    /// The article's column, or the question's topic.
+    pub place: String,
 }
 
 /// A page of results.
@@ -214,59 +225,74 @@ impl App {
         Ok(chosen.into_iter().map(|c| c.0).collect())
     }
 
-    /// The hits with their articles' titles and columns; for the portal,
-    /// only hits whose article is public right now (the index may lag a
-    /// withdrawal by a moment; the page never does).
+    /// The hits with what their lines show; for the portal, only hits
+    /// whose item is public right now (the index may lag a withdrawal by a
+    /// moment; the page never does).
     async fn found(
         &self,
         site: SiteId,
         results: &SearchResults,
         public: bool,
     ) -> Result<Vec<Found>> {
-        let ids: Vec<i64> = results
+        let keys: Vec<(Hit, Key)> = results
             .hits
             .iter()
-            .filter_map(|h| documents::parse_key(&h.key).map(|(id, _)| id))
+            .filter_map(|h| Key::parse(&h.key).map(|k| (h.clone(), k)))
             .collect();
+        let article_ids: Vec<i64> = keys.iter().filter_map(|(_, k)| k.article()).collect();
+        let question_ids: Vec<i64> = keys.iter().filter_map(|(_, k)| k.question()).collect();
         let mut conn = self.store().read().await?;
-        let articles: BTreeMap<i64, dangjian_store::search::IndexedArticle> =
-            dangjian_store::search::articles(&mut conn, &ids)
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a))
-                .collect();
+        let articles: BTreeMap<i64, IndexedArticle> = stored::articles(&mut conn, &article_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let questions: BTreeMap<i64, IndexedQuestion> = stored::questions(&mut conn, &question_ids)
+            .await?
+            .into_iter()
+            .map(|q| (q.id, q))
+            .collect();
         let names: BTreeMap<i64, String> = columns::columns(&mut conn, site)
             .await?
             .into_iter()
             .map(|c| (c.id.0, c.name))
             .collect();
         let now = self.now_ms();
-        let mut found = Vec::new();
-        for hit in &results.hits {
-            let Some((id, _)) = documents::parse_key(&hit.key) else {
-                continue;
-            };
-            let Some(article) = articles.get(&id) else {
-                continue;
-            };
-            let live = article.status == "published"
-                && article.revises_id.is_none()
-                && article.publish_at.is_some_and(|at| at <= now);
-            if public && !live {
-                continue;
-            }
-            found.push(Found {
-                hit: hit.clone(),
-                article_id: id,
-                article_title: article.title.clone(),
-                column_name: article
-                    .columns
-                    .first()
-                    .and_then(|c| names.get(c))
-                    .cloned()
-                    .unwrap_or_default(),
-            });
-        }
+        let found = keys
+            .into_iter()
+            .filter_map(|(hit, key)| match key {
+                Key::Question(id) => {
+                    let question = questions.get(&id)?;
+                    (!public || question.status == "published").then(|| Found {
+                        hit,
+                        target: Target::Question(id),
+                        within: String::new(),
+                        place: question.topic.clone(),
+                    })
+                }
+                Key::Article(id) | Key::Attachment(id, _) => {
+                    let article = articles.get(&id)?;
+                    (!public || article_is_live(article, now)).then(|| Found {
+                        within: article.title.clone(),
+                        place: article
+                            .columns
+                            .first()
+                            .and_then(|c| names.get(c))
+                            .cloned()
+                            .unwrap_or_default(),
+                        hit,
+                        target: Target::Article(id),
+                    })
+                }
+            })
+            .collect();
         Ok(found)
     }
+}
+
+/// Whether the portal shows the article now.
+fn article_is_live(article: &IndexedArticle, now: i64) -> bool {
+    article.status == "published"
+        && article.revises_id.is_none()
+        && article.publish_at.is_some_and(|at| at <= now)
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod articles;
 pub mod audit;
+pub mod calendar;
 pub mod columns;
 pub mod home;
 pub mod honours;
@@ -11,6 +12,7 @@ pub mod media;
 pub(crate) mod media_choice;
 pub mod monthly;
 pub mod org;
+pub mod qa;
 pub mod ranking;
 pub mod review;
 pub mod search;

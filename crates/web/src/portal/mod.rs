@@ -1,7 +1,8 @@
 //! The portal (党建网) on the public listener: homepage, column pages,
 //! article pages, the date archive, RSS/Atom feeds, sitemap and robots.txt,
-//! and the elderly-friendly mode (关怀版). Every page is served through the
-//! page cache (`cache`); the pages themselves only read published content.
+//! and the elderly-friendly mode (关怀版). Every page but 解疑释惑 (`qa`) is
+//! served through the page cache (`cache`); the pages themselves only read
+//! published content.
 
 mod archive;
 mod article;
@@ -9,6 +10,7 @@ pub mod cache;
 mod column;
 mod feeds;
 mod home;
+mod qa;
 pub mod search;
 mod sitemap;
 mod theme;
@@ -55,7 +57,12 @@ pub fn router(cache: &Arc<cache::PageCache>) -> Router<AppState> {
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
         .layer(middleware::from_fn_with_state(cache.clone(), cache::serve));
+    // 解疑释惑 is not cached: the form posts, and the lists are small reads.
     Router::new()
+        .route("/qa", get(qa::list))
+        .route("/qa/ask", get(qa::ask_form).post(qa::ask))
+        .route("/qa/ask/thanks", get(qa::thanks))
+        .route("/qa/{id}", get(qa::show))
         .route("/care/on", get(care_on))
         .route("/care/off", get(care_off))
         .route("/theme/{file}", get(theme::stylesheet))

@@ -56,5 +56,5 @@ pub async fn api(
 ) -> WebResult<Response> {
     let site = state.app.default_site().await?;
     let page = state.app.search(Searcher::Public, site, &request).await?;
-    Ok(Json(results_json(&page, "/article/")).into_response())
+    Ok(Json(results_json(&page)).into_response())
 }
