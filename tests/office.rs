@@ -26,6 +26,8 @@ mod listeners;
 mod login;
 #[path = "office/media.rs"]
 mod media;
+#[path = "office/notices.rs"]
+mod notices;
 #[path = "office/page_cache.rs"]
 mod page_cache;
 #[path = "office/portal.rs"]

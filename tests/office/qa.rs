@@ -23,7 +23,7 @@ fn as_text(body: &str) {
 }
 
 /// The answer to the form's challenge, worked out from its text.
-fn solve(html: &str) -> String {
+pub(crate) fn solve(html: &str) -> String {
     let text = element_text(html, "challenge-text").expect("a challenge");
     let words: Vec<&str> = text.split_whitespace().collect();
     let (left, right): (i64, i64) = (words[0].parse().unwrap(), words[2].parse().unwrap());
@@ -35,7 +35,7 @@ fn solve(html: &str) -> String {
     .to_string()
 }
 
-fn token(html: &str) -> String {
+pub(crate) fn token(html: &str) -> String {
     let marker = "name=\"challenge_token\" value=\"";
     let at = html.find(marker).expect("a challenge token") + marker.len();
     html[at..].split('"').next().unwrap().to_owned()

@@ -17,6 +17,7 @@ pub mod demo;
 mod error;
 pub mod mail;
 pub mod media;
+pub mod notices;
 pub mod org;
 mod passwords;
 pub mod qa;
@@ -42,6 +43,7 @@ pub mod records {
     pub use dangjian_store::audit::AuditFilter;
     pub use dangjian_store::columns::Column;
     pub use dangjian_store::grants::Grant;
+    pub use dangjian_store::notices::{NoticeRow, Objection};
     pub use dangjian_store::org::{Section, Site, Unit};
     pub use dangjian_store::users::User;
 }

@@ -25,7 +25,9 @@ use crate::{App, Result};
 
 /// The setting keys of a site's profile, in form order: the facts the
 /// footer shows, then the public address.
-pub const PROFILE_KEYS: [&str; 7] = [
+/// The last three are the 12380 contacts (举报电话, 举报网站, 举报信箱) that
+/// the objection form of a 公示 shows.
+pub const PROFILE_KEYS: [&str; 10] = [
     "site.name",
     "site.sponsor",
     "site.contact",
@@ -33,6 +35,9 @@ pub const PROFILE_KEYS: [&str; 7] = [
     "site.psb",
     "site.code",
     "site.url",
+    "site.report_phone",
+    "site.report_site",
+    "site.report_mail",
 ];
 
 /// The setting keys of the site's appearance: logo and banner (image media
@@ -65,6 +70,10 @@ pub struct SiteProfile {
     pub banner: Option<MediaId>,
     /// Brand colour (empty: the portal's red).
     pub colour: Option<Rgb>,
+    /// 12380 举报电话, 举报网站 and 举报信箱 (the objection form shows them).
+    pub report_phone: String,
+    pub report_site: String,
+    pub report_mail: String,
 }
 
 impl SiteProfile {
@@ -89,6 +98,9 @@ impl SiteProfile {
             logo: media_id(&get("site.logo")),
             banner: media_id(&get("site.banner")),
             colour: Rgb::parse_hex(&get("site.color")),
+            report_phone: get("site.report_phone"),
+            report_site: get("site.report_site"),
+            report_mail: get("site.report_mail"),
         }
     }
 
@@ -104,6 +116,9 @@ impl SiteProfile {
             "site.psb" => self.psb.clone(),
             "site.code" => self.code.clone(),
             "site.url" => self.url.clone(),
+            "site.report_phone" => self.report_phone.clone(),
+            "site.report_site" => self.report_site.clone(),
+            "site.report_mail" => self.report_mail.clone(),
             "site.logo" => id(self.logo),
             "site.banner" => id(self.banner),
             "site.color" => self

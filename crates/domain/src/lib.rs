@@ -13,6 +13,7 @@ pub mod diff;
 pub mod ids;
 pub mod invalid;
 pub mod media;
+pub mod notice;
 pub mod org;
 pub mod password;
 pub mod qa;

@@ -17,6 +17,7 @@ pub mod logins;
 pub mod mail;
 pub mod media;
 pub mod migrate;
+pub mod notices;
 pub mod org;
 mod pool;
 pub mod qa;

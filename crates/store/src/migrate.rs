@@ -175,6 +175,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/0017_search_qa.postgres.sql"),
         then: None,
     },
+    Migration {
+        version: 18,
+        name: "notices",
+        common: include_str!("../migrations/0018_notices.sql"),
+        sqlite: "",
+        postgres: "",
+        then: None,
+    },
 ];
 
 /// Any number unique to this program, for PostgreSQL's advisory lock that

@@ -71,6 +71,12 @@ pub fn router(state: AppState) -> Router {
             "/articles/{id}/instruction",
             post(pages::articles::instruction),
         )
+        .route(
+            "/articles/{id}/notice",
+            get(pages::notices::period_form).post(pages::notices::period_save),
+        )
+        .route("/objections", get(pages::notices::inbox))
+        .route("/objections/{id}/handle", post(pages::notices::handle))
         .route("/qa", get(pages::qa::inbox))
         .route("/qa/{id}", get(pages::qa::show))
         .route("/qa/{id}/{action}", post(pages::qa::act))

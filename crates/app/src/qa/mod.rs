@@ -58,7 +58,7 @@ impl App {
     }
 
     /// The key that signs the public form's challenge, shared by every node.
-    async fn challenge_key(&self) -> Result<Vec<u8>> {
+    pub(crate) async fn challenge_key(&self) -> Result<Vec<u8>> {
         let candidate = hex::encode(rand::rng().random::<[u8; 32]>());
         let mut tx = self.store().write().await?;
         let key = stored::challenge_key(&mut tx, &candidate, self.now_ms()).await?;

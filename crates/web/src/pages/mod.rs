@@ -11,6 +11,7 @@ pub mod login;
 pub mod media;
 pub(crate) mod media_choice;
 pub mod monthly;
+pub mod notices;
 pub mod org;
 pub mod qa;
 pub mod ranking;

@@ -15,6 +15,7 @@ use dangjian_app::domain::ids::SiteId;
 use dangjian_app::media::MediaItem;
 use serde::Deserialize;
 
+use super::notice::{FreshUntil, NoticeView};
 use super::{Chrome, Item, Link, Tags, chrome, html, internal, is_web_url};
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
@@ -59,6 +60,8 @@ struct ArticlePage {
     older: Option<Item>,
     newer: Option<Item>,
     related: Vec<Item>,
+    /// The 公示 facts when the article is a notice.
+    notice: Option<NoticeView>,
 }
 
 #[derive(Template)]
@@ -138,6 +141,7 @@ pub async fn page(
     };
     let (downloads, video) = media_of(&state, site, &found).await?;
     let article = &found.article;
+    let notice = state.app.public_notice(article.id).await?;
     let tags = Tags {
         articles: vec![article.id],
         columns: vec![article.primary_column_id],
@@ -161,9 +165,16 @@ pub async fn page(
         older: found.older.as_ref().map(Item::of),
         newer: found.newer.as_ref().map(Item::of),
         related: Item::list(&found.related),
+        notice: notice.as_ref().map(|n| NoticeView::of(&c, n)),
         c,
     };
-    html(&page, tags)
+    let mut response = html(&page, tags)?;
+    // A notice's state switches by itself: the cached page must not
+    // outlive the switch.
+    if let Some(until) = notice.and_then(|n| n.next_switch) {
+        response.extensions_mut().insert(FreshUntil(until));
+    }
+    Ok(response)
 }
 
 /// 410: the article was withdrawn (撤稿).

@@ -41,6 +41,7 @@ use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use self::entry::{Entry, Made};
+use super::notice::FreshUntil;
 use super::visits;
 use crate::i18n::Locale;
 
@@ -306,13 +307,23 @@ async fn serve_page(cache: &PageCache, request: Request, next: Next) -> Response
     let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).cloned() else {
         return Response::from_parts(parts, Body::from(bytes));
     };
+    let now_ms = cache.app.now_ms();
+    // A page that changes by itself at a known moment (a notice's state)
+    // stays fresh only until then.
+    let fresh_for_ms = match parts.extensions.get::<FreshUntil>() {
+        Some(FreshUntil(until)) => MAX_AGE_MS.min(until - now_ms),
+        None => MAX_AGE_MS,
+    };
+    if fresh_for_ms <= 0 {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
     let made = Made {
         page: visits::counted_page(&path, Some(&content_type), &tags),
         content_type,
         tags,
         route,
-        now_ms: cache.app.now_ms(),
-        fresh_for_ms: MAX_AGE_MS,
+        now_ms,
+        fresh_for_ms,
     };
     let entry = Arc::new(Entry::new(bytes, made));
     cache.put(key, Arc::clone(&entry), generation);

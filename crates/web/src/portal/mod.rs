@@ -10,6 +10,7 @@ pub mod cache;
 mod column;
 mod feeds;
 mod home;
+mod notice;
 mod qa;
 pub mod search;
 mod sitemap;
@@ -49,6 +50,11 @@ pub fn router(cache: &Arc<cache::PageCache>) -> Router<AppState> {
         .route("/column/{slug}/feed.xml", get(feeds::column_rss))
         .route("/column/{slug}/atom.xml", get(feeds::column_atom))
         .route("/article/{id}", get(article::page))
+        .route(
+            "/article/{id}/objection",
+            get(notice::form).post(notice::submit),
+        )
+        .route("/article/{id}/objection/thanks", get(notice::thanks))
         .route("/archive", get(archive::months))
         .route("/search", get(search::page))
         .route("/archive/{year}/{month}", get(archive::month))

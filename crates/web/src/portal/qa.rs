@@ -115,7 +115,7 @@ pub async fn show(
 }
 
 /// The challenge in the reader's language.
-fn challenge_text(c: &Chrome, challenge: &Challenge) -> String {
+pub(super) fn challenge_text(c: &Chrome, challenge: &Challenge) -> String {
     let op = if challenge.plus {
         c.t("qa.challenge.plus")
     } else {

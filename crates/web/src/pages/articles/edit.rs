@@ -12,6 +12,7 @@ use dangjian_app::articles::edit::{ArticleDraft, ArticleForm};
 use dangjian_app::auth::SessionInfo;
 use dangjian_app::domain::article::{ArticleId, ArticleInput, ArticleStatus};
 use dangjian_app::domain::clock::{format_local, format_local_date, format_local_input};
+use dangjian_app::domain::column::ColumnKind;
 use dangjian_app::domain::media::MediaKind;
 use dangjian_app::domain::role::Permission;
 use serde::Deserialize;
@@ -76,6 +77,8 @@ struct EditPage {
     editor_css: &'static str,
     editor_js: &'static str,
     editor_init: &'static str,
+    /// The article is filed in a 公告公示 column: link its notice period.
+    notice_column: bool,
 }
 
 fn ids(list: &str) -> Vec<String> {
@@ -96,6 +99,12 @@ async fn edit_page(
     let site = state.app.default_site().await?;
     let tree = state.app.article_columns(&session.actor, site).await?;
     let chosen = ids(&form.fields.extra_columns);
+    let notice_column = draft.is_some_and(|d| {
+        tree.iter().any(|c| {
+            c.column.id == d.article.primary_column_id
+                && c.column.kind == ColumnKind::NoticeBoard.code()
+        })
+    });
     let extra_columns = column_choices(&tree)
         .into_iter()
         .map(|choice| ColumnBox {
@@ -208,6 +217,7 @@ async fn edit_page(
         editor_css: assets::vendor_path("editor.css"),
         editor_js: assets::vendor_path("editor.js"),
         editor_init: assets::editor_init_path(),
+        notice_column,
     })
 }
 
