@@ -158,6 +158,10 @@ async fn published_items_are_found_and_withdrawn_or_draft_ones_are_not() {
     found
         .assert_contains("<mark>三会一课</mark>")
         .assert_contains("共找到 ");
+    assert!(
+        !found.contains("热门搜索"),
+        "hot searches help empty pages only"
+    );
     // One character, and the body's words.
     eventually(&public, &search_path("党"), &format!("/article/{id}"), true).await;
     eventually(
@@ -209,7 +213,8 @@ async fn published_items_are_found_and_withdrawn_or_draft_ones_are_not() {
         false,
     )
     .await
-    .assert_contains("没有找到相关内容");
+    .assert_contains("没有找到相关内容")
+    .assert_contains("热门搜索");
     office
         .get(&search_path("三会一课"))
         .await

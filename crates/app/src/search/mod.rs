@@ -144,11 +144,10 @@ impl App {
             }
         };
         let public = audience.len() == 1;
-        let hot = self.search_settings(site).await?.hot;
         let text: String = request.q.trim().chars().take(MAX_QUERY_CHARS).collect();
         if text.is_empty() {
             return Ok(SearchPage {
-                hot,
+                hot: self.search_settings(site).await?.hot,
                 ..SearchPage::default()
             });
         }
@@ -162,6 +161,12 @@ impl App {
             .map_err(AppError::internal)?
             .map_err(AppError::internal)?;
         let found = self.found(site, &results, public).await?;
+        // The hot searches only help a page that found nothing.
+        let hot = if found.is_empty() {
+            self.search_settings(site).await?.hot
+        } else {
+            Vec::new()
+        };
         Ok(SearchPage {
             query: text,
             total: results.total,
