@@ -255,6 +255,11 @@ async fn a_notice_runs_its_working_days_and_takes_objections_only_then() {
     // finds it and marks it handled.
     let o = &s.officer;
     let officer = t.login_with_totp(&o.username, &o.password, &o.secret).await;
+    // A notification told them it arrived.
+    officer
+        .get("/notifications")
+        .await
+        .assert_contains("公示“关于张三同志任职前公示”收到");
     let inbox = officer.get("/objections?status=received").await;
     inbox
         .assert_status(200)

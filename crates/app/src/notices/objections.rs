@@ -6,12 +6,13 @@
 
 use dangjian_domain::article::ArticleId;
 use dangjian_domain::audit::Outcome;
-use dangjian_domain::ids::SiteId;
+use dangjian_domain::ids::{SectionId, SiteId, UserId};
 use dangjian_domain::notice::{NoticeState, ObjectionFields, ObjectionInput, ObjectionStatus};
 use dangjian_domain::qa::{Challenge, required};
-use dangjian_domain::role::Permission;
-use dangjian_store::columns;
+use dangjian_domain::role::{Permission, Role, Scope};
 use dangjian_store::notices::{self as stored, NewObjection, Objection};
+use dangjian_store::review::notices::NewNotification;
+use dangjian_store::{Conn, columns, review};
 
 use crate::actor::{Actor, Client};
 use crate::articles::public::ArticleLookup;
@@ -22,6 +23,14 @@ use crate::{App, AppError, Result};
 /// Objections one client address may send per hour.
 pub const RATE_LIMIT: i64 = 5;
 const RATE_WINDOW_MS: i64 = 3600 * 1000;
+
+/// What a new objection's notification says.
+struct Received<'a> {
+    article: ArticleId,
+    title: &'a str,
+    /// The objector's name.
+    from: &'a str,
+}
 
 /// The most objections the inbox reads.
 const INBOX_MAX: i64 = 1000;
@@ -106,8 +115,47 @@ impl App {
         let event = Event::success("objection.receive", format!("objection:{objection}"))
             .with_detail(format!("article:{id}"));
         self.audit(&mut tx, who, event).await?;
+        if let Some(section) = column.owner_section_id {
+            let about = Received {
+                article: id,
+                title: &found.article.title,
+                from: &input.name,
+            };
+            self.tell_section(&mut tx, section, &about, now).await?;
+        }
         tx.commit().await?;
         Ok(objection)
+    }
+
+    /// Tells the people who write or review for the section that an
+    /// objection reached it (in the app, and by e-mail where configured):
+    /// the rules want an objection looked at within the notice period.
+    async fn tell_section(
+        &self,
+        tx: &mut Conn,
+        section: SectionId,
+        about: &Received<'_>,
+        now: i64,
+    ) -> Result<()> {
+        let mut people: Vec<UserId> = Vec::new();
+        for role in [Role::InfoOfficer, Role::SectionHead] {
+            for person in review::holders(tx, role, Scope::Section(section)).await? {
+                if !people.contains(&person) {
+                    people.push(person);
+                }
+            }
+        }
+        let notice = NewNotification {
+            kind: "objection.received",
+            article: about.article,
+            title: about.title,
+            actor_name: about.from,
+            comment: "",
+        };
+        for person in people {
+            self.notify(tx, person, &notice, now).await?;
+        }
+        Ok(())
     }
 
     /// The inbox: site editors see every objection, the people of a
