@@ -6,7 +6,6 @@
 //! during it into the owning section's inbox and marked handled (audited).
 
 use dangjian_app::domain::audit::Outcome;
-use dangjian_app::records::AuditFilter;
 use dangjian_domain::calendar::{WorkCalendar, iso};
 use dangjian_domain::clock::{DAY_MS, format_local, format_local_input, local_date};
 use dangjian_domain::notice::{NoticeKind, NoticePeriod, local_midnight};
@@ -143,23 +142,6 @@ const GOOD: [(&str, &str); 4] = [
     ),
 ];
 
-async fn audited(t: &TestApp, action: &str) -> Vec<(String, Outcome)> {
-    let mut conn = t.app.store().read().await.expect("connection");
-    let filter = AuditFilter {
-        actor: String::new(),
-        action: action.into(),
-        from_ms: None,
-        until_ms: None,
-    };
-    let (records, _) = dangjian_store::audit::search(&mut conn, &filter, 0, 50)
-        .await
-        .expect("search");
-    records
-        .into_iter()
-        .map(|r| (r.entry.actor_name, r.entry.outcome))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notice_runs_its_working_days_and_takes_objections_only_then() {
     let s = setup().await;
@@ -194,7 +176,7 @@ async fn a_notice_runs_its_working_days_and_takes_objections_only_then() {
         .post_form(&path, &five)
         .await
         .assert_redirect(&format!("{path}?ok=period_saved"));
-    assert_eq!(audited(t, "notice.period").await.len(), 1);
+    assert_eq!(t.audited("notice.period").await.len(), 1);
 
     // The end steps over the two holidays and counts the worked weekend day.
     let period = NoticePeriod {
@@ -283,8 +265,8 @@ async fn a_notice_runs_its_working_days_and_takes_objections_only_then() {
         .get("/objections?status=handled")
         .await
         .assert_contains("已转干部监督科核实。");
-    assert_eq!(audited(t, "objection.receive").await.len(), 1);
-    let handled = audited(t, "objection.handle").await;
+    assert_eq!(t.audited("objection.receive").await.len(), 1);
+    let handled = t.audited("objection.handle").await;
     assert_eq!(handled, vec![("ganbu".to_owned(), Outcome::Success)]);
 
     // The last minute is still the last working day; then it has ended.
@@ -344,5 +326,5 @@ async fn only_articles_of_notice_columns_take_a_period() {
         .get(&format!("/articles/{id}/notice"))
         .await
         .assert_status(404);
-    assert!(audited(&s.t, "notice.period").await.is_empty());
+    assert!(s.t.audited("notice.period").await.is_empty());
 }

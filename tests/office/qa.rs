@@ -4,7 +4,6 @@
 //! permissions, audit records, and hostile text shown as text.
 
 use dangjian_app::domain::audit::Outcome;
-use dangjian_app::records::AuditFilter;
 use dangjian_testkit::{Browser, Reply, TestApp, element_text};
 
 use crate::review::section_id;
@@ -86,23 +85,6 @@ pub(crate) async fn newest(editor: &Browser) -> i64 {
         .expect("a question id")
 }
 
-async fn audited(t: &TestApp, action: &str) -> Vec<(String, Outcome)> {
-    let mut conn = t.app.store().read().await.expect("connection");
-    let filter = AuditFilter {
-        actor: String::new(),
-        action: action.into(),
-        from_ms: None,
-        until_ms: None,
-    };
-    let (records, _) = dangjian_store::audit::search(&mut conn, &filter, 0, 50)
-        .await
-        .expect("search");
-    records
-        .into_iter()
-        .map(|r| (r.entry.actor_name, r.entry.outcome))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn qa_asking_refuses_bad_input_wrong_answers_and_too_many_questions() {
     let t = TestApp::start().await;
@@ -148,7 +130,7 @@ async fn qa_asking_refuses_bad_input_wrong_answers_and_too_many_questions() {
     ask(&public, &question("第六个问题", "内容"), None)
         .await
         .assert_redirect("/qa/ask/thanks");
-    assert_eq!(audited(&t, "qa.ask").await.len(), 6);
+    assert_eq!(t.audited("qa.ask").await.len(), 6);
     // Nothing is public before an editor publishes it.
     public.get("/qa").await.assert_contains("暂无已公开的问答");
 }
@@ -311,13 +293,13 @@ async fn qa_office_assigns_answers_publishes_links_and_refuses() {
         .assert_contains("个人隐私问题");
 
     assert_eq!(
-        audited(&t, "qa.assign").await,
+        t.audited("qa.assign").await,
         [("qaeditor".to_owned(), Outcome::Success)]
     );
-    let answers = audited(&t, "qa.answer").await;
+    let answers = t.audited("qa.answer").await;
     assert!(answers.contains(&("ganbu1".to_owned(), Outcome::Success)));
     assert!(answers.contains(&("xinxi1".to_owned(), Outcome::Denied)));
-    let publishes = audited(&t, "qa.publish").await;
+    let publishes = t.audited("qa.publish").await;
     assert!(publishes.contains(&("ganbu1".to_owned(), Outcome::Denied)));
     assert_eq!(
         publishes
@@ -326,6 +308,6 @@ async fn qa_office_assigns_answers_publishes_links_and_refuses() {
             .count(),
         2
     );
-    assert_eq!(audited(&t, "qa.link").await.len(), 1);
-    assert_eq!(audited(&t, "qa.refuse").await.len(), 1);
+    assert_eq!(t.audited("qa.link").await.len(), 1);
+    assert_eq!(t.audited("qa.refuse").await.len(), 1);
 }

@@ -285,6 +285,25 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("console login of {username} failed: {e}"))
     }
 
+    /// The audit records of `action` (newest first, at most 50): who, and
+    /// with what outcome.
+    pub async fn audited(&self, action: &str) -> Vec<(String, dangjian_domain::audit::Outcome)> {
+        let mut conn = self.app.store().read().await.expect("connection");
+        let filter = dangjian_app::records::AuditFilter {
+            actor: String::new(),
+            action: action.into(),
+            from_ms: None,
+            until_ms: None,
+        };
+        let (records, _) = dangjian_store::audit::search(&mut conn, &filter, 0, 50)
+            .await
+            .expect("search the audit trail");
+        records
+            .into_iter()
+            .map(|r| (r.entry.actor_name, r.entry.outcome))
+            .collect()
+    }
+
     /// Makes the site's default workflow one without stages, so a site
     /// editor's submission publishes at once (for tests about the portal,
     /// not about review).
