@@ -26,6 +26,8 @@ mod listeners;
 mod login;
 #[path = "office/media.rs"]
 mod media;
+#[path = "office/notice_lists.rs"]
+mod notice_lists;
 #[path = "office/notices.rs"]
 mod notices;
 #[path = "office/page_cache.rs"]
@@ -34,6 +36,8 @@ mod page_cache;
 mod portal;
 #[path = "office/qa.rs"]
 mod qa;
+#[path = "office/qa_office.rs"]
+mod qa_office;
 #[path = "office/ranking.rs"]
 mod ranking;
 #[path = "office/review.rs"]

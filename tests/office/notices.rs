@@ -13,15 +13,15 @@ use dangjian_testkit::{Admin, Browser, Reply, TestApp};
 
 use crate::qa::{solve, token};
 
-struct Setup {
-    t: TestApp,
-    editor: Browser,
+pub(crate) struct Setup {
+    pub(crate) t: TestApp,
+    pub(crate) editor: Browser,
     /// An information officer of the column's owning section.
-    officer: Admin,
-    column: String,
+    pub(crate) officer: Admin,
+    pub(crate) column: String,
 }
 
-async fn setup() -> Setup {
+pub(crate) async fn setup() -> Setup {
     let t = TestApp::start().await;
     let sys = t.admin("sysadmin").await;
     let sec = t.admin("secadmin").await;
@@ -61,14 +61,14 @@ async fn setup() -> Setup {
 }
 
 /// The start: 09:00 two days from now.
-fn start_ms(t: &TestApp) -> i64 {
+pub(crate) fn start_ms(t: &TestApp) -> i64 {
     local_midnight(t.app.now_ms()) + 2 * DAY_MS + 9 * 3_600_000
 }
 
 /// Two weekdays off after the start's day and the first weekend day after
 /// it worked (调休), so the period ends later than the weekday rule alone
 /// would say.
-fn calendar_text(start: i64) -> String {
+pub(crate) fn calendar_text(start: i64) -> String {
     let days = (1..=14).map(|n| local_date(start + n * DAY_MS));
     let weekend = |d: &time::Date| d.weekday().number_days_from_monday() >= 5;
     let mut off = days.clone().filter(|d| !weekend(d)).take(2);
@@ -85,7 +85,7 @@ async fn set_calendar(t: &TestApp, sys: &Browser) {
 }
 
 /// Publishes a notice article in the 干部任前公示 column.
-async fn publish(s: &Setup, title: &str) -> i64 {
+pub(crate) async fn publish(s: &Setup, title: &str) -> i64 {
     let reply = s
         .editor
         .post_form(
@@ -111,12 +111,12 @@ async fn publish(s: &Setup, title: &str) -> i64 {
     id
 }
 
-fn move_to(t: &TestApp, at: i64) {
+pub(crate) fn move_to(t: &TestApp, at: i64) {
     t.clock.advance_ms(at - t.app.now_ms());
 }
 
 /// Sends an objection with the form's challenge solved.
-async fn object(public: &Browser, id: i64, fields: &[(&str, &str)]) -> Reply {
+pub(crate) async fn object(public: &Browser, id: i64, fields: &[(&str, &str)]) -> Reply {
     let form = public.get(&format!("/article/{id}/objection")).await;
     form.assert_status(200);
     let (answer, token) = if form.contains("challenge-text") {
@@ -132,7 +132,7 @@ async fn object(public: &Browser, id: i64, fields: &[(&str, &str)]) -> Reply {
         .await
 }
 
-const GOOD: [(&str, &str); 4] = [
+pub(crate) const GOOD: [(&str, &str); 4] = [
     ("name", "王小明"),
     ("phone", "13812345678"),
     ("unit", "县某局"),

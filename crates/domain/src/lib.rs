@@ -12,6 +12,7 @@ pub mod column;
 pub mod diff;
 pub mod ids;
 pub mod invalid;
+pub mod mailbox;
 pub mod media;
 pub mod notice;
 pub mod org;

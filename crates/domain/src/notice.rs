@@ -216,7 +216,7 @@ impl ObjectionInput {
 }
 
 /// Spaces and hyphens are how people write numbers; they are dropped.
-fn normalise_phone(input: &str) -> String {
+pub fn normalise_phone(input: &str) -> String {
     input
         .trim()
         .chars()

@@ -147,6 +147,49 @@ pub fn required(invalid: &mut Invalid, field: &str, text: &str, max: usize) -> S
     text
 }
 
+/// The longest topic name (it is a label in a select and a heading).
+pub const TOPIC_NAME_MAX: usize = 20;
+/// The highest place a topic may be given in the list.
+pub const TOPIC_ORDER_MAX: i64 = 999;
+
+/// A topic as an editor typed it: its name and, when given, its place in
+/// the list (smaller first). Whether the name is free is for the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicInput {
+    pub name: String,
+    pub sort_order: Option<i64>,
+}
+
+impl TopicInput {
+    pub fn parse(name: &str, order: &str) -> Result<TopicInput, Invalid> {
+        let mut invalid = Invalid::default();
+        let name = required(&mut invalid, "name", name, TOPIC_NAME_MAX);
+        // A name is one line in a select: no line breaks or tabs either.
+        if name.contains(['\n', '\t']) {
+            invalid.push("name", "error.qa.control");
+        }
+        let order = order.trim();
+        let sort_order = if order.is_empty() {
+            None
+        } else {
+            let parsed = order
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=TOPIC_ORDER_MAX).contains(n));
+            if parsed.is_none() {
+                invalid.push("sort_order", "error.qa.topic_order");
+            }
+            parsed
+        };
+        invalid.into_result()?;
+        Ok(TopicInput { name, sort_order })
+    }
+}
+
+/// How a question entered in the office reached the department (the
+/// portal's own questions are `portal`).
+pub const OFFICE_ORIGINS: [&str; 3] = ["phone", "letter", "visit"];
+
 /// The arithmetic challenge of the public form: a small sum or difference
 /// written out in Chinese, whose answer the form carries only as a keyed
 /// hash (HMAC-SHA256) with an expiry, so no server state is needed and any
@@ -234,6 +277,18 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn topic_names_are_one_to_twenty_characters() {
+        let ok = TopicInput::parse(" 党内统计 ", "").expect("a name");
+        assert_eq!(ok.name, "党内统计");
+        assert_eq!(ok.sort_order, None);
+        assert!(TopicInput::parse("", "1").is_err());
+        assert!(TopicInput::parse(&"党".repeat(21), "1").is_err());
+        assert!(TopicInput::parse(&"党".repeat(20), "7").is_ok());
+        assert!(TopicInput::parse("党费", "0").is_err());
+        assert!(TopicInput::parse("党费", "x").is_err());
+    }
 
     #[test]
     fn hmac_matches_rfc_4231_case_2() {

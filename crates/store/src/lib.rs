@@ -15,6 +15,7 @@ mod error;
 pub mod grants;
 pub mod logins;
 pub mod mail;
+pub mod mailbox;
 pub mod media;
 pub mod migrate;
 pub mod notices;

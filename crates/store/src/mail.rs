@@ -19,6 +19,7 @@ pub struct NewMail<'a> {
     pub recipient: &'a str,
     pub kind: &'a str,
     pub article: Option<ArticleId>,
+    pub link: Option<&'a str>,
     pub title: &'a str,
     pub actor_name: &'a str,
     pub comment: &'a str,
@@ -32,6 +33,8 @@ pub struct QueuedMail {
     pub recipient: String,
     pub kind: String,
     pub article_id: Option<ArticleId>,
+    /// The office page it is about, when that is not an article's.
+    pub link: Option<String>,
     pub title: String,
     pub actor_name: String,
     pub comment: String,
@@ -45,7 +48,8 @@ pub struct QueuedMail {
     pub last_error: String,
 }
 
-const SELECT: &str = "SELECT id, user_id, recipient, kind, article_id, title, actor_name, comment,
+const SELECT: &str =
+    "SELECT id, user_id, recipient, kind, article_id, link, title, actor_name, comment,
     created_at, attempts, next_attempt_at, sent_at, given_up_at, last_error FROM email_outbox";
 
 fn mail_from_row(row: &AnyRow) -> Result<QueuedMail> {
@@ -55,6 +59,7 @@ fn mail_from_row(row: &AnyRow) -> Result<QueuedMail> {
         recipient: row.try_get("recipient")?,
         kind: row.try_get("kind")?,
         article_id: row.try_get::<Option<i64>, _>("article_id")?.map(ArticleId),
+        link: row.try_get("link")?,
         title: row.try_get("title")?,
         actor_name: row.try_get("actor_name")?,
         comment: row.try_get("comment")?,
@@ -71,8 +76,8 @@ fn mail_from_row(row: &AnyRow) -> Result<QueuedMail> {
 pub async fn enqueue(conn: &mut Conn, mail: &NewMail<'_>, now: i64) -> Result<i64> {
     let id: i64 = sqlx::query(
         "INSERT INTO email_outbox (user_id, recipient, kind, article_id, title, actor_name,
-            comment, created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            comment, created_at, next_attempt_at, link)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
     )
     .bind(mail.user.0)
     .bind(mail.recipient)
@@ -82,6 +87,7 @@ pub async fn enqueue(conn: &mut Conn, mail: &NewMail<'_>, now: i64) -> Result<i6
     .bind(mail.actor_name)
     .bind(mail.comment)
     .bind(now)
+    .bind(mail.link)
     .fetch_one(conn)
     .await?
     .try_get(0)?;

@@ -183,6 +183,14 @@ const MIGRATIONS: &[Migration] = &[
         postgres: "",
         then: None,
     },
+    Migration {
+        version: 19,
+        name: "mailbox",
+        common: include_str!("../migrations/0019_mailbox.sql"),
+        sqlite: "",
+        postgres: "",
+        then: None,
+    },
 ];
 
 /// Any number unique to this program, for PostgreSQL's advisory lock that

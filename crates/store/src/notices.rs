@@ -50,16 +50,37 @@ pub async fn get(conn: &mut Conn, article: ArticleId) -> Result<Option<NoticeRow
     .bind(article.0)
     .fetch_optional(conn)
     .await?;
-    row.map(|row| {
-        Ok(NoticeRow {
-            article_id: ArticleId(row.try_get("article_id")?),
-            kind: row.try_get("kind")?,
-            starts_at: row.try_get("starts_at")?,
-            working_days: row.try_get("working_days")?,
-            ends_at: row.try_get("ends_at")?,
-        })
+    row.as_ref().map(notice_row).transpose()
+}
+
+/// The notice periods of those of `articles` that have one (one query for
+/// a list page, whatever its length).
+pub async fn get_many(conn: &mut Conn, articles: &[ArticleId]) -> Result<Vec<NoticeRow>> {
+    if articles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=articles.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT article_id, kind, starts_at, working_days, ends_at
+         FROM notice_periods WHERE article_id IN ({})",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in articles {
+        query = query.bind(id.0);
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.iter().map(notice_row).collect()
+}
+
+fn notice_row(row: &AnyRow) -> Result<NoticeRow> {
+    Ok(NoticeRow {
+        article_id: ArticleId(row.try_get("article_id")?),
+        kind: row.try_get("kind")?,
+        starts_at: row.try_get("starts_at")?,
+        working_days: row.try_get("working_days")?,
+        ends_at: row.try_get("ends_at")?,
     })
-    .transpose()
 }
 
 /// An objection as it is first stored.

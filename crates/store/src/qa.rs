@@ -23,6 +23,8 @@ pub struct Topic {
     pub id: i64,
     pub code: String,
     pub name: String,
+    /// Place in the list, smaller first.
+    pub sort_order: i64,
 }
 
 /// A question with the names its pages show.
@@ -36,7 +38,7 @@ pub struct Question {
     pub body: String,
     pub asker_name: String,
     pub contact: String,
-    /// `portal` or `office`.
+    /// `portal`, or how an editor received it: `phone`, `letter`, `visit`.
     pub origin: String,
     pub asked_at: i64,
     pub status: String,
@@ -83,7 +85,8 @@ pub async fn seed_topics(conn: &mut Conn, site: SiteId) -> Result<()> {
 
 pub async fn topics(conn: &mut Conn, site: SiteId) -> Result<Vec<Topic>> {
     let rows = sqlx::query(
-        "SELECT id, code, name FROM qa_topics WHERE site_id = $1 ORDER BY sort_order, id",
+        "SELECT id, code, name, sort_order FROM qa_topics WHERE site_id = $1
+         ORDER BY sort_order, id",
     )
     .bind(site.0)
     .fetch_all(conn)
@@ -94,9 +97,83 @@ pub async fn topics(conn: &mut Conn, site: SiteId) -> Result<Vec<Topic>> {
                 id: row.try_get("id")?,
                 code: row.try_get("code")?,
                 name: row.try_get("name")?,
+                sort_order: row.try_get("sort_order")?,
             })
         })
         .collect()
+}
+
+/// A new topic of a site; `code` must be free (unique per site).
+pub async fn insert_topic(
+    conn: &mut Conn,
+    site: SiteId,
+    code: &str,
+    name: &str,
+    sort_order: i64,
+) -> Result<i64> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO qa_topics (site_id, code, name, sort_order) VALUES ($1, $2, $3, $4)
+         RETURNING id",
+    )
+    .bind(site.0)
+    .bind(code)
+    .bind(name)
+    .bind(sort_order)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Renames and places a topic of a site (NotFound when it has no such).
+pub async fn update_topic(
+    conn: &mut Conn,
+    site: SiteId,
+    id: i64,
+    name: &str,
+    sort_order: i64,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE qa_topics SET name = $1, sort_order = $2 WHERE site_id = $3 AND id = $4",
+    )
+    .bind(name)
+    .bind(sort_order)
+    .bind(site.0)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Whether another topic of the site (not `except`) already has `name`.
+pub async fn topic_name_taken(
+    conn: &mut Conn,
+    site: SiteId,
+    name: &str,
+    except: i64,
+) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM qa_topics WHERE site_id = $1 AND name = $2 AND id <> $3",
+    )
+    .bind(site.0)
+    .bind(name)
+    .bind(except)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// The place after the site's last topic.
+pub async fn next_topic_order(conn: &mut Conn, site: SiteId) -> Result<i64> {
+    let last: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(sort_order), 0) FROM qa_topics WHERE site_id = $1")
+            .bind(site.0)
+            .fetch_one(conn)
+            .await?;
+    Ok(last + 1)
 }
 
 pub async fn insert(conn: &mut Conn, q: &NewQuestion<'_>) -> Result<i64> {
@@ -221,7 +298,7 @@ pub async fn list(
 }
 
 /// `%text%` with the pattern characters escaped (escape character `!`).
-fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let mut pattern = String::from("%");
     for c in text.chars() {
         if matches!(c, '%' | '_' | '!') {

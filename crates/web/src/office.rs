@@ -78,6 +78,15 @@ pub fn router(state: AppState) -> Router {
         .route("/objections", get(pages::notices::inbox))
         .route("/objections/{id}/handle", post(pages::notices::handle))
         .route("/qa", get(pages::qa::inbox))
+        .route(
+            "/qa/enter",
+            get(pages::qa_entry::form).post(pages::qa_entry::enter),
+        )
+        .route(
+            "/qa/topics",
+            get(pages::qa_topics::page).post(pages::qa_topics::create),
+        )
+        .route("/qa/topics/{id}", post(pages::qa_topics::update))
         .route("/qa/{id}", get(pages::qa::show))
         .route("/qa/{id}/{action}", post(pages::qa::act))
         .route("/review", get(pages::review::tasks))

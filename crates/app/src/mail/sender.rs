@@ -105,9 +105,10 @@ impl App {
     /// (a path when the office's address is not configured) and, for a
     /// publication, on the portal when the site's address is known.
     async fn facts(&self, config: &MailConfig, mail: &QueuedMail) -> Result<MailFacts> {
-        let path = match mail.article_id {
-            Some(id) => format!("/articles/{id}"),
-            None => "/notifications".to_owned(),
+        let path = match (&mail.link, mail.article_id) {
+            (Some(link), _) => link.clone(),
+            (None, Some(id)) => format!("/articles/{id}"),
+            (None, None) => "/notifications".to_owned(),
         };
         let office_link = match &config.office_url {
             Some(base) => format!("{base}{path}"),

@@ -10,7 +10,10 @@
 
 mod objections;
 
+use std::collections::HashMap;
+
 use dangjian_domain::article::ArticleId;
+use dangjian_domain::calendar::WorkCalendar;
 use dangjian_domain::clock::parse_local_datetime;
 use dangjian_domain::column::ColumnKind;
 use dangjian_domain::notice::{NoticeKind, NoticePeriod, NoticeState};
@@ -141,15 +144,36 @@ impl App {
             return Ok(None);
         };
         let calendar = crate::calendar::load(&mut conn).await?;
+        Ok(Some(notice_at(&calendar, &row, self.now_ms())))
+    }
+
+    /// The notices among a list page's articles at this moment, by article
+    /// (articles that are not notices are absent). One read of the periods
+    /// and one of the calendar, whatever the page's length.
+    pub async fn public_notices(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Notice>> {
+        let mut conn = self.store().read().await?;
+        let rows = stored::get_many(&mut conn, ids).await?;
+        if rows.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let calendar = crate::calendar::load(&mut conn).await?;
         let now = self.now_ms();
-        let state = NoticeState::at(&calendar, row.starts_at, row.ends_at, now);
-        Ok(Some(Notice {
-            kind: NoticeKind::from_code(&row.kind).unwrap_or(NoticeKind::Other),
-            starts_at: row.starts_at,
-            working_days: row.working_days,
-            ends_at: row.ends_at,
-            next_switch: state.next_switch(row.starts_at, row.ends_at, now),
-            state,
-        }))
+        Ok(rows
+            .iter()
+            .map(|row| (row.article_id, notice_at(&calendar, row, now)))
+            .collect())
+    }
+}
+
+/// A stored period with its state at `now`.
+fn notice_at(calendar: &WorkCalendar, row: &NoticeRow, now: i64) -> Notice {
+    let state = NoticeState::at(calendar, row.starts_at, row.ends_at, now);
+    Notice {
+        kind: NoticeKind::from_code(&row.kind).unwrap_or(NoticeKind::Other),
+        starts_at: row.starts_at,
+        working_days: row.working_days,
+        ends_at: row.ends_at,
+        next_switch: state.next_switch(row.starts_at, row.ends_at, now),
+        state,
     }
 }

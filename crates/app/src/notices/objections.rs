@@ -147,7 +147,8 @@ impl App {
         }
         let notice = NewNotification {
             kind: "objection.received",
-            article: about.article,
+            article: Some(about.article),
+            link: None,
             title: about.title,
             actor_name: about.from,
             comment: "",

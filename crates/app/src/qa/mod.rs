@@ -7,7 +7,9 @@
 //! limit, and the knowledge base. `office` holds the editors' and
 //! sections' use cases.
 
+mod entry;
 mod office;
+mod topics;
 
 use dangjian_domain::qa::{AskFields, Challenge, QuestionInput, Status};
 use dangjian_domain::{Invalid, ids::SiteId};
@@ -15,7 +17,9 @@ use dangjian_store::qa as stored;
 pub use dangjian_store::qa::{Question, Topic};
 use rand::Rng;
 
+pub use self::entry::OfficeEntry;
 pub use self::office::{Inbox, InboxFilter, QaAction, answering_sections, may_answer};
+pub use self::topics::TopicForm;
 use crate::actor::Client;
 use crate::audit::{Event, Subject};
 use crate::{App, AppError, Result};

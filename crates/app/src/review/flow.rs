@@ -388,7 +388,8 @@ impl App {
         if let Some(author) = article.created_by.filter(|a| *a != by) {
             let notice = NewNotification {
                 kind: "review.published",
-                article: id,
+                article: Some(id),
+                link: None,
                 title: &article.title,
                 actor_name: "",
                 comment: "",
@@ -446,7 +447,8 @@ impl App {
         let role = case.workflow.stages[stage].role;
         let notice = NewNotification {
             kind: "review.waiting",
-            article: case.article.id,
+            article: Some(case.article.id),
+            link: None,
             title: &case.article.title,
             actor_name: &actor.display_name,
             comment: "",
@@ -479,7 +481,8 @@ impl App {
         }
         let notice = NewNotification {
             kind: "review.returned",
-            article: case.article.id,
+            article: Some(case.article.id),
+            link: None,
             title: &case.article.title,
             actor_name: &actor.display_name,
             comment,

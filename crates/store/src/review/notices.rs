@@ -18,12 +18,16 @@ pub struct Notification {
     pub title: String,
     pub actor_name: String,
     pub comment: String,
+    /// The office page it is about, when that is not an article's.
+    pub link: Option<String>,
     pub read: bool,
 }
 
 pub struct NewNotification<'a> {
     pub kind: &'a str,
-    pub article: ArticleId,
+    pub article: Option<ArticleId>,
+    /// The office page it is about, when that is not an article's.
+    pub link: Option<&'a str>,
     pub title: &'a str,
     pub actor_name: &'a str,
     pub comment: &'a str,
@@ -36,16 +40,18 @@ pub async fn insert(
     now: i64,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO notifications (user_id, at, kind, article_id, title, actor_name, comment)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO notifications (user_id, at, kind, article_id, title, actor_name, comment,
+            link)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(user.0)
     .bind(now)
     .bind(notice.kind)
-    .bind(notice.article.0)
+    .bind(notice.article.map(|a| a.0))
     .bind(notice.title)
     .bind(notice.actor_name)
     .bind(notice.comment)
+    .bind(notice.link)
     .execute(conn)
     .await?;
     Ok(())
@@ -54,7 +60,7 @@ pub async fn insert(
 /// A person's newest notifications.
 pub async fn list(conn: &mut Conn, user: UserId, limit: i64) -> Result<Vec<Notification>> {
     let rows = sqlx::query(
-        "SELECT id, at, kind, article_id, title, actor_name, comment, read_at
+        "SELECT id, at, kind, article_id, title, actor_name, comment, read_at, link
          FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(user.0)
@@ -73,6 +79,7 @@ pub async fn list(conn: &mut Conn, user: UserId, limit: i64) -> Result<Vec<Notif
                 title: row.try_get("title")?,
                 actor_name: row.try_get("actor_name")?,
                 comment: row.try_get("comment")?,
+                link: row.try_get("link")?,
                 read: read_at.is_some(),
             })
         })

@@ -14,6 +14,8 @@ pub mod monthly;
 pub mod notices;
 pub mod org;
 pub mod qa;
+pub mod qa_entry;
+pub mod qa_topics;
 pub mod ranking;
 pub mod review;
 pub mod search;

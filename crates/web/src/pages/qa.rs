@@ -40,6 +40,9 @@ struct InboxPage {
     topics: Vec<Topic>,
     filter: InboxQuery,
     questions: Vec<Question>,
+    /// Site editors also get the links to enter a question and to the
+    /// topics.
+    editor: bool,
 }
 
 impl InboxPage {
@@ -143,6 +146,7 @@ pub async fn inbox(
         topics: state.app.qa_topics(site).await?,
         filter: query,
         questions: inbox.questions,
+        editor: session.actor.can(Permission::ManageSite),
     };
     Ok(render(&page)?.into_response())
 }
@@ -204,7 +208,7 @@ fn parse_id(id: &str) -> WebResult<i64> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct OkQuery {
-    ok: String,
+    pub(super) ok: String,
 }
 
 pub async fn show(

@@ -204,7 +204,10 @@ pub async fn notifications(
                 .t(&format!("notice.kind.{}", n.kind))
                 .replace("{title}", &n.title)
                 .replace("{who}", &n.actor_name),
-            href: n.article_id.map(|a| format!("/articles/{a}")),
+            href: n
+                .link
+                .clone()
+                .or_else(|| n.article_id.map(|a| format!("/articles/{a}"))),
             comment: n.comment,
             read: n.read,
         })

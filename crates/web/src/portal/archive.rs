@@ -12,6 +12,7 @@ use dangjian_app::domain::column::ColumnId;
 use dangjian_app::domain::ids::SiteId;
 use serde::Deserialize;
 
+use super::notice::{FreshUntil, mark_items};
 use super::{Chrome, Item, Pager, Tags, chrome, html};
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
@@ -208,17 +209,22 @@ pub async fn month(
             count: a.count,
         })
         .collect();
+    let mut listed = Item::list(&items);
+    let switch = mark_items(&state, &c, &items, &mut listed).await?;
     let page = MonthPage {
         c,
         year,
         month,
         total,
-        items: Item::list(&items),
+        items: listed,
         pager,
         columns,
         column: chosen.map(|(_, name, _)| name),
     };
-    html(&page, Tags::site_wide())
+    let mut response = html(&page, Tags::site_wide())?;
+    // As on the column page: the marks switch by themselves.
+    FreshUntil::cap(&mut response, switch);
+    Ok(response)
 }
 
 #[cfg(test)]

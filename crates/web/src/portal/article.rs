@@ -171,9 +171,7 @@ pub async fn page(
     let mut response = html(&page, tags)?;
     // A notice's state switches by itself: the cached page must not
     // outlive the switch.
-    if let Some(until) = notice.and_then(|n| n.next_switch) {
-        response.extensions_mut().insert(FreshUntil(until));
-    }
+    FreshUntil::cap(&mut response, notice.and_then(|n| n.next_switch));
     Ok(response)
 }
 

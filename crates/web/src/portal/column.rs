@@ -11,6 +11,7 @@ use dangjian_app::domain::ids::SiteId;
 use dangjian_app::records::Column;
 
 use super::home::{Block, block};
+use super::notice::{FreshUntil, mark_items};
 use super::{Chrome, Item, Link, PageQuery, Pager, Tags, chrome, html, is_web_url};
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
@@ -108,6 +109,8 @@ pub async fn page(
         columns: subtree(&state, site, column.id).await?,
         ..Tags::default()
     };
+    let mut items = Item::list(&listing.items);
+    let switch = mark_items(&state, &c, &listing.items, &mut items).await?;
     let page = ColumnPage {
         name: column.name.clone(),
         slug: column.slug.clone(),
@@ -120,11 +123,15 @@ pub async fn page(
             .iter()
             .map(|(c, items)| block(c, items))
             .collect(),
-        items: Item::list(&listing.items),
+        items,
         pager,
         c,
     };
-    html(&page, tags)
+    let mut response = html(&page, tags)?;
+    // A notice's mark switches by itself: the cached list must not outlive
+    // the first switch among its items.
+    FreshUntil::cap(&mut response, switch);
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -184,6 +184,8 @@ pub struct Item {
     pub pinned: bool,
     /// Cover image URL (filled where the list shows covers).
     pub cover: Option<String>,
+    /// A notice's state (filled where the list marks notices).
+    pub notice: Option<notice::NoticeMark>,
 }
 
 impl Item {
@@ -195,6 +197,7 @@ impl Item {
             date: format_local_date(summary.publish_at),
             pinned: summary.pinned,
             cover: None,
+            notice: None,
         }
     }
 

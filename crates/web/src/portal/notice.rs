@@ -20,10 +20,11 @@ use dangjian_app::domain::article::ArticleId;
 use dangjian_app::domain::clock::format_local;
 use dangjian_app::domain::notice::{NoticeState, ObjectionFields};
 use dangjian_app::notices::{Notice, ObjectionForm};
+use dangjian_app::site::ArticleSummary;
 use serde::Deserialize;
 
 use super::qa::challenge_text;
-use super::{Chrome, chrome, internal};
+use super::{Chrome, Item, chrome, internal};
 use crate::client::ClientInfo;
 use crate::error::{WebError, WebResult};
 use crate::page::FormErrors;
@@ -69,6 +70,43 @@ impl NoticeView {
 /// The cap on how long a cached page showing a notice stays fresh.
 #[derive(Debug, Clone, Copy)]
 pub struct FreshUntil(pub i64);
+
+impl FreshUntil {
+    /// Caps a page's freshness at `until`, when there is a switch ahead.
+    pub fn cap(response: &mut Response, until: Option<i64>) {
+        if let Some(until) = until {
+            response.extensions_mut().insert(FreshUntil(until));
+        }
+    }
+}
+
+/// The small state mark (未开始 / 公示中 / 公示期满) a list shows beside a
+/// notice; the days left and dates are for the article page.
+pub struct NoticeMark {
+    /// `upcoming`, `in_progress` or `ended` (a CSS class).
+    pub state: &'static str,
+    pub text: String,
+}
+
+/// Marks the notices among a list's items (made from `summaries`, in the
+/// same order) and answers the earliest switch among them, which is how
+/// long the cached list may show these marks.
+pub async fn mark_items(
+    state: &AppState,
+    c: &Chrome,
+    summaries: &[ArticleSummary],
+    items: &mut [Item],
+) -> WebResult<Option<i64>> {
+    let ids: Vec<ArticleId> = summaries.iter().map(|s| s.id).collect();
+    let notices = state.app.public_notices(&ids).await?;
+    for (summary, item) in summaries.iter().zip(items.iter_mut()) {
+        item.notice = notices.get(&summary.id).map(|n| NoticeMark {
+            state: n.state.code(),
+            text: c.t(&format!("notice.mark.{}", n.state.code())),
+        });
+    }
+    Ok(notices.values().filter_map(|n| n.next_switch).min())
+}
 
 /// The 12380 contacts shown beside the form.
 struct Contacts {
