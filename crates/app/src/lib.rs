@@ -16,6 +16,7 @@ pub mod columns;
 pub mod demo;
 mod error;
 pub mod mail;
+pub mod mailbox;
 pub mod media;
 pub mod notices;
 pub mod org;

@@ -1,9 +1,10 @@
-//! Settings the system administrator manages: the security policy and the
-//! media upload limits, kept as one set of keys.
+//! Settings the system administrator manages: the security policy, the
+//! media upload limits and the mailbox deadlines, kept as one set of keys.
 
 use std::collections::BTreeMap;
 
 use dangjian_domain::Invalid;
+use dangjian_domain::mailbox::MailboxPolicy;
 use dangjian_domain::media::{MAX_UPLOAD_MB, MediaPolicy};
 use dangjian_domain::role::Permission;
 use dangjian_domain::security::SecurityPolicy;
@@ -39,7 +40,15 @@ impl App {
         Ok(Settings {
             security: SecurityPolicy::from_settings(&values),
             media: MediaPolicy::from_settings(&values),
+            mailbox: MailboxPolicy::from_settings(&values),
         })
+    }
+
+    /// The mailbox deadlines in force.
+    pub async fn mailbox_policy(&self) -> Result<MailboxPolicy> {
+        let mut conn = self.store().read().await?;
+        let values = stored::all(&mut conn, GLOBAL).await?;
+        Ok(MailboxPolicy::from_settings(&values))
     }
 
     /// Changes settings (security and media keys alike); every changed value
@@ -81,6 +90,7 @@ impl App {
 pub struct Settings {
     pub security: SecurityPolicy,
     pub media: MediaPolicy,
+    pub mailbox: MailboxPolicy,
 }
 
 impl Settings {
@@ -88,6 +98,7 @@ impl Settings {
     pub fn to_settings(&self) -> Vec<(&'static str, String)> {
         let mut all = self.security.to_settings();
         all.extend(self.media.to_settings());
+        all.extend(self.mailbox.to_settings());
         all
     }
 
@@ -95,6 +106,8 @@ impl Settings {
     pub fn bounds(key: &str) -> Option<(u32, u32)> {
         if key.starts_with("media.") {
             Some((1, MAX_UPLOAD_MB))
+        } else if key.starts_with("mailbox.") {
+            MailboxPolicy::bounds(key)
         } else {
             SecurityPolicy::bounds(key)
         }
@@ -103,15 +116,28 @@ impl Settings {
     /// Applies submitted values, each to the policy its key belongs to;
     /// a key of no policy is refused beside its field.
     fn with_changes(&self, submitted: &BTreeMap<String, String>) -> Result<Settings, Invalid> {
-        let (media, rest): (BTreeMap<_, _>, BTreeMap<_, _>) = submitted
+        let part = |prefix: &str| -> BTreeMap<String, String> {
+            submitted
+                .iter()
+                .filter(|(k, _)| k.starts_with(prefix))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        let rest: BTreeMap<String, String> = submitted
             .iter()
+            .filter(|(k, _)| !k.starts_with("media.") && !k.starts_with("mailbox."))
             .map(|(k, v)| (k.clone(), v.clone()))
-            .partition(|(k, _)| k.starts_with("media."));
+            .collect();
         let mut invalid = Invalid::default();
         let security = invalid.collect(self.security.with_changes(&rest));
-        let media = invalid.collect(self.media.with_changes(&media));
-        match (security, media) {
-            (Some(security), Some(media)) => Ok(Settings { security, media }),
+        let media = invalid.collect(self.media.with_changes(&part("media.")));
+        let mailbox = invalid.collect(self.mailbox.with_changes(&part("mailbox.")));
+        match (security, media, mailbox) {
+            (Some(security), Some(media), Some(mailbox)) => Ok(Settings {
+                security,
+                media,
+                mailbox,
+            }),
             _ => Err(invalid),
         }
     }

@@ -7,7 +7,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::qa::like_pattern;
-use crate::{Conn, Result, StoreError};
+use crate::{Backend, Conn, Result, StoreError};
 
 /// A letter with the names its pages show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -219,6 +219,8 @@ pub struct Filter<'a> {
     /// Received at or after / before (None: any time).
     pub from: Option<i64>,
     pub until: Option<i64>,
+    /// Rows skipped before the first returned (paging).
+    pub offset: i64,
 }
 
 /// The letters matching `filter`, newest first, at most `limit`.
@@ -236,7 +238,7 @@ pub async fn list(
                  OR l.name LIKE $4 ESCAPE '!' OR l.tracking_code = $3)
             AND l.received_at >= $5 AND l.received_at < $6
             {sections}
-         ORDER BY l.received_at DESC, l.id DESC LIMIT $7"
+         ORDER BY l.received_at DESC, l.id DESC LIMIT $7 OFFSET $8"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(site.0)
@@ -246,10 +248,90 @@ pub async fn list(
         .bind(filter.from.unwrap_or(i64::MIN))
         .bind(filter.until.unwrap_or(i64::MAX))
         .bind(limit)
+        .bind(filter.offset.max(0))
         .fetch_all(conn)
         .await?;
     rows.iter().map(letter).collect()
 }
+
+/// How many letters match `filter` (its offset ignored).
+pub async fn count(conn: &mut Conn, site: SiteId, filter: &Filter<'_>) -> Result<i64> {
+    let sections = section_list(filter.sections);
+    let sql = format!(
+        "SELECT COUNT(*) FROM letters l WHERE l.site_id = $1
+            AND ($2 = '' OR l.status = $2)
+            AND ($3 = '' OR l.subject LIKE $4 ESCAPE '!' OR l.content LIKE $4 ESCAPE '!'
+                 OR l.name LIKE $4 ESCAPE '!' OR l.tracking_code = $3)
+            AND l.received_at >= $5 AND l.received_at < $6
+            {sections}"
+    );
+    let n = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(site.0)
+        .bind(filter.status.unwrap_or(""))
+        .bind(filter.text)
+        .bind(like_pattern(filter.text))
+        .bind(filter.from.unwrap_or(i64::MIN))
+        .bind(filter.until.unwrap_or(i64::MAX))
+        .fetch_one(conn)
+        .await?;
+    Ok(n)
+}
+
+/// What the statistics need of one letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts {
+    pub received_at: i64,
+    pub due_at: i64,
+    pub responded_at: Option<i64>,
+    pub section_id: Option<SectionId>,
+}
+
+/// Facts and status of every letter received in `from..until`.
+pub async fn facts(
+    conn: &mut Conn,
+    site: SiteId,
+    from: i64,
+    until: i64,
+) -> Result<Vec<(Facts, String)>> {
+    let rows = sqlx::query(
+        "SELECT received_at, due_at, responded_at, section_id, status FROM letters
+         WHERE site_id = $1 AND received_at >= $2 AND received_at < $3 ORDER BY id",
+    )
+    .bind(site.0)
+    .bind(from)
+    .bind(until)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let facts = Facts {
+                received_at: row.try_get("received_at")?,
+                due_at: row.try_get("due_at")?,
+                responded_at: row.try_get("responded_at")?,
+                section_id: row.try_get::<Option<i64>, _>("section_id")?.map(SectionId),
+            };
+            Ok((facts, row.try_get("status")?))
+        })
+        .collect()
+}
+
+/// Makes concurrent transactions for the same client address wait for
+/// each other, so a rate limit counted inside them holds under a burst.
+/// SQLite writes one transaction at a time already; PostgreSQL takes a
+/// transaction-scoped advisory lock on the address.
+pub async fn serialise_client(conn: &mut Conn, backend: Backend, client_addr: &str) -> Result<()> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+            .bind(CLIENT_LOCK_CLASS)
+            .bind(client_addr)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The first key of the client-address advisory locks.
+const CLIENT_LOCK_CLASS: i32 = 0x6d62;
 
 /// `AND l.section_id IN (…)` with the ids written in (they are numbers
 /// from our own records, never text from a request).

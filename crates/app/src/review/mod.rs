@@ -136,6 +136,22 @@ impl App {
         Workflow::from_record(stored::workflow(conn, id).await?)
     }
 
+    /// The site's default workflow (it governs what has no column, such as
+    /// the replies to mailbox letters).
+    pub(crate) async fn default_workflow(&self, conn: &mut Conn, site: SiteId) -> Result<Workflow> {
+        let record = stored::workflows(conn, site)
+            .await?
+            .into_iter()
+            .find(|w| w.is_default)
+            .ok_or(AppError::Conflict("error.workflow.no_default"))?;
+        Workflow::from_record(record)
+    }
+
+    /// One workflow by id, with its stages.
+    pub(crate) async fn workflow_by_id(&self, conn: &mut Conn, id: i64) -> Result<Workflow> {
+        Workflow::from_record(stored::workflow(conn, id).await?)
+    }
+
     /// Who owns an article in `column`: the column's section and its unit.
     pub(crate) async fn ownership(
         &self,
