@@ -24,6 +24,8 @@ mod email;
 mod listeners;
 #[path = "office/login.rs"]
 mod login;
+#[path = "office/mailbox_deadline.rs"]
+mod mailbox_deadline;
 #[path = "office/media.rs"]
 mod media;
 #[path = "office/notice_lists.rs"]

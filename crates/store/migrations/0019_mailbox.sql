@@ -10,7 +10,9 @@
 -- the review workflow `workflow_id` (the site's default when it was
 -- submitted): `reply_stage` is the stage waiting, `reply_resume` where a
 -- resubmission resumes after a send-back. `responded_at` is when the
--- writer got an answer: the reply approved, or the refusal.
+-- writer got an answer: the reply approved, or the refusal. `alarm_level`
+-- is the last deadline reminder sent (0 none, 1 due soon, 2 overdue, 3 the
+-- veto alarm), raised by a conditional update so one node sends each.
 CREATE TABLE letters (
     id {id},
     site_id BIGINT NOT NULL REFERENCES sites (id),
@@ -40,7 +42,8 @@ CREATE TABLE letters (
     responded_at BIGINT,
     refused_reason TEXT NOT NULL DEFAULT '',
     published_by BIGINT REFERENCES users (id),
-    published_at BIGINT
+    published_at BIGINT,
+    alarm_level BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE UNIQUE INDEX letters_tracking_code ON letters (tracking_code);

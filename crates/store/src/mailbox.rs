@@ -330,6 +330,36 @@ pub async fn serialise_client(conn: &mut Conn, backend: Backend, client_addr: &s
     Ok(())
 }
 
+/// Open letters of every site whose last reminder is below `level`
+/// (the reminder pass works out which are due).
+pub async fn open_below_alarm(conn: &mut Conn, level: i64) -> Result<Vec<(Letter, i64)>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{} WHERE l.status IN ('received', 'handling', 'review') AND l.alarm_level < $1
+         ORDER BY l.id",
+        SELECT.replacen("SELECT ", "SELECT l.alarm_level, ", 1)
+    )))
+    .bind(level)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((letter(row)?, row.try_get("alarm_level")?)))
+        .collect()
+}
+
+/// Raises a letter's reminder level; false when it is already there (another
+/// node sent it) or the letter is no longer open.
+pub async fn raise_alarm(conn: &mut Conn, id: i64, level: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE letters SET alarm_level = $2 WHERE id = $1 AND alarm_level < $2
+            AND status IN ('received', 'handling', 'review')",
+    )
+    .bind(id)
+    .bind(level)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The first key of the client-address advisory locks.
 const CLIENT_LOCK_CLASS: i32 = 0x6d62;
 

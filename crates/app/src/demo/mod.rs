@@ -1,12 +1,14 @@
 //! `dangjian demo`: a complete, realistic demo site on an installation made
 //! for it — every column filled with generated party-building articles,
-//! images, attachments, a playable video, notices and the special topic.
+//! images, attachments, a playable video, notices and the special topic,
+//! and letters in the minister's mailbox.
 //! Deterministic (a fixed seed, no network). A demo installation is marked
 //! with the global setting `demo = 1`; running the demo again replaces its
 //! articles and media. An installation holding content without that mark is
 //! never touched. One audit record (`system.demo`) sums up each run.
 
 pub mod articles;
+pub mod letters;
 pub mod media;
 pub mod text;
 pub mod visits;
@@ -96,10 +98,11 @@ impl App {
         let written = self
             .lay_demo_articles(&mut tx, site, by, &media, &planned, &mut rng)
             .await?;
+        let letters = self.lay_demo_letters(&mut tx, site, by, &mut rng).await?;
         settings::put(&mut tx, GLOBAL, DEMO_KEY, "1", None, now).await?;
         let filled = planned.iter().filter(|p| p.count > 0).count();
         let detail = format!(
-            "{} demo site: {written} articles in {filled} columns, {} media{}",
+            "{} demo site: {written} articles in {filled} columns, {} media, {letters} letters{}",
             if held > 0 { "refreshed" } else { "created" },
             media.count(),
             if held > 0 {

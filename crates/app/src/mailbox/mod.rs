@@ -9,6 +9,7 @@
 //! reply through the review workflow, `stats` the quarterly figures.
 
 mod office;
+mod reminders;
 mod reply;
 mod stats;
 

@@ -110,8 +110,12 @@ impl App {
     }
 }
 
+/// How often the mailbox's deadline reminders are worked out.
+const REMIND_EVERY: Duration = Duration::from_secs(60);
+
 /// Runs the scheduler until `stopped` turns true: at once (jobs that fell
-/// due while the program was down), then every `TICK`.
+/// due while the program was down), then every `TICK`; the mailbox's
+/// deadline reminders at once and then every `REMIND_EVERY`.
 pub async fn run_scheduler(
     app: App,
     node: String,
@@ -119,11 +123,18 @@ pub async fn run_scheduler(
 ) {
     let mut interval = tokio::time::interval(TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut reminders = tokio::time::interval(REMIND_EVERY);
+    reminders.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = interval.tick() => {
                 if let Err(error) = app.run_due_jobs(&node).await {
                     tracing::warn!(%error, "the scheduler could not run its jobs");
+                }
+            }
+            _ = reminders.tick() => {
+                if let Err(error) = app.remind_mailbox().await {
+                    tracing::warn!(%error, "the mailbox reminders could not be sent");
                 }
             }
             _ = stopped.changed() => break,
