@@ -24,8 +24,16 @@ mod email;
 mod listeners;
 #[path = "office/login.rs"]
 mod login;
+#[path = "office/mailbox_burst.rs"]
+mod mailbox_burst;
 #[path = "office/mailbox_deadline.rs"]
 mod mailbox_deadline;
+#[path = "office/mailbox_office.rs"]
+mod mailbox_office;
+#[path = "office/mailbox_portal.rs"]
+mod mailbox_portal;
+#[path = "office/mailbox_stats.rs"]
+mod mailbox_stats;
 #[path = "office/media.rs"]
 mod media;
 #[path = "office/notice_lists.rs"]

@@ -147,8 +147,10 @@ pub fn parse_range(value: &str, size: u64) -> RangeAsked {
     }
 }
 
-/// RFC 8187 value characters: letters, digits and `!#$&+-.^_`|~`.
-fn percent_encode(text: &str) -> String {
+/// A file name as an RFC 8187 `ext-value` (after `UTF-8''`): every byte
+/// but letters, digits and `!#$&+-.^_`|~` percent-encoded, so Chinese
+/// names survive and no quote or semicolon can end the header value early.
+pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {

@@ -89,6 +89,10 @@ pub fn router(state: AppState) -> Router {
         .route("/qa/topics/{id}", post(pages::qa_topics::update))
         .route("/qa/{id}", get(pages::qa::show))
         .route("/qa/{id}/{action}", post(pages::qa::act))
+        .route("/mailbox", get(pages::mailbox::inbox))
+        .route("/mailbox/{id}", get(pages::mailbox::show))
+        .route("/mailbox/{id}/{action}", post(pages::mailbox::act))
+        .route("/mailbox/{id}/files/{file}", get(pages::mailbox::file))
         .route("/review", get(pages::review::tasks))
         .route("/review/approve", post(pages::review::approve_many))
         .route(
@@ -144,6 +148,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/stats", get(pages::stats::page))
         .route("/stats/export.csv", get(pages::stats::export))
+        .route("/mailbox/stats", get(pages::mailbox_stats::page))
+        .route("/mailbox/stats.csv", get(pages::mailbox_stats::export))
         .route("/media", get(pages::media::list).post(pages::media::upload))
         .route(
             "/media/items/{id}",

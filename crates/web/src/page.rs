@@ -34,6 +34,9 @@ pub struct Nav {
     pub search: bool,
     /// 解疑释惑 (editors, and the sections that answer).
     pub qa: bool,
+    /// The mailbox inbox: officers, and whoever writes or reviews for a
+    /// section or unit (a unit's reviewers approve replies).
+    pub mailbox: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +95,9 @@ impl Page {
                     || actor.can(Permission::WriteArticles),
                 qa: actor.can(Permission::ManageSite)
                     || !dangjian_app::qa::answering_sections(actor).is_empty(),
+                mailbox: actor.can(Permission::ManageSite)
+                    || actor.can(Permission::WriteArticles)
+                    || actor.can(Permission::ReviewArticles),
                 tasks: actor.can(Permission::WriteArticles)
                     || actor.can(Permission::ReviewArticles)
                     || actor.can(Permission::ManageSite),

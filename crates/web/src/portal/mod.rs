@@ -10,6 +10,8 @@ pub mod cache;
 mod column;
 mod feeds;
 mod home;
+mod mailbox;
+mod mailbox_lookup;
 mod notice;
 mod qa;
 pub mod search;
@@ -69,6 +71,17 @@ pub fn router(cache: &Arc<cache::PageCache>) -> Router<AppState> {
         .route("/qa/ask", get(qa::ask_form).post(qa::ask))
         .route("/qa/ask/thanks", get(qa::thanks))
         .route("/qa/{id}", get(qa::show))
+        // 部长信箱, likewise uncached: forms, receipts and lookups.
+        .route("/mailbox", get(mailbox::index))
+        .route(
+            "/mailbox/write",
+            get(mailbox::write_form).post(mailbox::write),
+        )
+        .route(
+            "/mailbox/query",
+            get(mailbox_lookup::form).post(mailbox_lookup::lookup),
+        )
+        .route("/mailbox/letters/{id}", get(mailbox::show))
         .route("/care/on", get(care_on))
         .route("/care/off", get(care_off))
         .route("/theme/{file}", get(theme::stylesheet))
