@@ -20,7 +20,7 @@ fn day_after(t: &TestApp, days: i64) -> String {
 }
 
 /// A letter from `addr` through the app, the challenge answered.
-async fn send(t: &TestApp, addr: &str) -> Receipt {
+pub(crate) async fn send(t: &TestApp, addr: &str) -> Receipt {
     let challenge = t.app.mailbox_challenge().await.expect("a challenge");
     let answer = if challenge.plus {
         challenge.left + challenge.right

@@ -4,14 +4,13 @@
 //! the page and in the CSV; site editors and approving leaders read them,
 //! an information officer is refused (audited), and a bad span is shown.
 
-use dangjian_app::actor::{Actor, Client};
-use dangjian_app::mailbox::{LetterForm, MailboxAction, month_label};
+use dangjian_app::actor::Actor;
+use dangjian_app::mailbox::{MailboxAction, month_label};
 use dangjian_domain::audit::Outcome;
 use dangjian_domain::clock::{
     DAY_MS, LOCAL_OFFSET_MS, first_day_of_month, local_day, month_of_day,
 };
 use dangjian_domain::ids::SectionId;
-use dangjian_domain::mailbox::LetterFields;
 use dangjian_testkit::{Admin, TestApp, element_text};
 
 use crate::review::section_id;
@@ -46,32 +45,7 @@ fn clock_to(t: &TestApp, day: i64, hour: i64) {
 
 /// A letter from `addr` through the app, the challenge answered; its id.
 async fn send(t: &TestApp, addr: &str) -> i64 {
-    let challenge = t.app.mailbox_challenge().await.expect("a challenge");
-    let answer = if challenge.plus {
-        challenge.left + challenge.right
-    } else {
-        challenge.left - challenge.right
-    };
-    let answer = answer.to_string();
-    let form = LetterForm {
-        fields: LetterFields {
-            name: "王明",
-            phone: "13800138000",
-            email: "",
-            category: "consult",
-            subject: "组织关系转接",
-            content: "请问流动党员的组织关系如何转接？",
-            publish: false,
-        },
-        challenge_token: &challenge.token,
-        challenge_answer: &answer,
-        files: Vec::new(),
-    };
-    t.app
-        .send_letter(t.init_report.site, &Client::new(addr, "test"), &form)
-        .await
-        .expect("the letter is accepted")
-        .id
+    crate::mailbox_deadline::send(t, addr).await.id
 }
 
 /// Everyone who moves or reads letters here.
