@@ -230,15 +230,10 @@ pub async fn list(
     filter: &Filter<'_>,
     limit: i64,
 ) -> Result<Vec<Letter>> {
-    let sections = section_list(filter.sections);
     let sql = format!(
-        "{SELECT} WHERE l.site_id = $1
-            AND ($2 = '' OR l.status = $2)
-            AND ($3 = '' OR l.subject LIKE $4 ESCAPE '!' OR l.content LIKE $4 ESCAPE '!'
-                 OR l.name LIKE $4 ESCAPE '!' OR l.tracking_code = $3)
-            AND l.received_at >= $5 AND l.received_at < $6
-            {sections}
-         ORDER BY l.received_at DESC, l.id DESC LIMIT $7 OFFSET $8"
+        "{SELECT} WHERE {}
+         ORDER BY l.received_at DESC, l.id DESC LIMIT $7 OFFSET $8",
+        matching(filter)
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(site.0)
@@ -254,17 +249,24 @@ pub async fn list(
     rows.iter().map(letter).collect()
 }
 
-/// How many letters match `filter` (its offset ignored).
-pub async fn count(conn: &mut Conn, site: SiteId, filter: &Filter<'_>) -> Result<i64> {
-    let sections = section_list(filter.sections);
-    let sql = format!(
-        "SELECT COUNT(*) FROM letters l WHERE l.site_id = $1
+/// The condition of `list` and `count`: $1 the site, $2 the status, $3
+/// and $4 the text and its LIKE pattern, $5 and $6 the span, with the
+/// section ids written in.
+fn matching(filter: &Filter<'_>) -> String {
+    format!(
+        "l.site_id = $1
             AND ($2 = '' OR l.status = $2)
             AND ($3 = '' OR l.subject LIKE $4 ESCAPE '!' OR l.content LIKE $4 ESCAPE '!'
                  OR l.name LIKE $4 ESCAPE '!' OR l.tracking_code = $3)
             AND l.received_at >= $5 AND l.received_at < $6
-            {sections}"
-    );
+            {}",
+        section_list(filter.sections)
+    )
+}
+
+/// How many letters match `filter` (its offset ignored).
+pub async fn count(conn: &mut Conn, site: SiteId, filter: &Filter<'_>) -> Result<i64> {
+    let sql = format!("SELECT COUNT(*) FROM letters l WHERE {}", matching(filter));
     let n = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(site.0)
         .bind(filter.status.unwrap_or(""))

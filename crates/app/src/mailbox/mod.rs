@@ -226,6 +226,12 @@ impl App {
         }
         invalid.into_result()?;
         let input = parsed.map_err(AppError::from)?;
+        // An address already at its limit is refused before its files are
+        // written, so a burst of refused letters leaves no bytes behind;
+        // the count that decides is the one inside the transaction below.
+        if self.letters_since(&client.addr, now).await? >= RATE_LIMIT {
+            return Err(AppError::Conflict("error.mailbox.rate_limited"));
+        }
         // Bytes go in before the row that names them: a crash in between
         // leaves an unnamed object, never a row without its file.
         for file in &files {
@@ -263,6 +269,12 @@ impl App {
             password,
             due_at,
         })
+    }
+
+    /// Letters the address sent within the rate window before `now`.
+    async fn letters_since(&self, addr: &str, now: i64) -> Result<i64> {
+        let mut conn = self.store().read().await?;
+        Ok(stored::received_since(&mut conn, addr, now - RATE_WINDOW_MS).await?)
     }
 
     #[allow(clippy::too_many_arguments)]
